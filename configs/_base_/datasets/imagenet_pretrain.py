@@ -1,0 +1,18 @@
+# ImageNet-1k pretraining data: RandomResizedCrop(0.2-1, bicubic) + flip.
+data_root = 'data/imagenet/'
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
+         backend='pillow', interpolation='bicubic'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=256,  # per GPU; 16 GPUs -> 4096 (FB-MAE / GMAE)
+    num_workers=10,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(type='ImageNet', data_root=data_root, split='train',
+                 pipeline=train_pipeline),
+)

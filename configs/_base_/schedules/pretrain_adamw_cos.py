@@ -1,0 +1,27 @@
+# One pretraining schedule for MAE and GMAE (FB-MAE recipe):
+# AdamW(0.9, 0.95), wd 0.05 (not on norms, biases, tokens, position tables),
+# lr = base_lr * total_batch / 256 (auto_scale_lr), linear warm-up + cosine.
+max_epochs = 400
+warmup_epochs = 40
+base_lr = 1.5e-4
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=base_lr, betas=(0.9, 0.95),
+                   weight_decay=0.05),
+    paramwise_cfg=dict(
+        norm_decay_mult=0.0, bias_decay_mult=0.0,
+        custom_keys={
+            'pos_embed': dict(decay_mult=0.0),
+            'cls_token': dict(decay_mult=0.0),
+            'mask_token': dict(decay_mult=0.0),
+            'query_embed': dict(decay_mult=0.0),
+        }))
+auto_scale_lr = dict(base_batch_size=256, enable=True)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0,
+         end=warmup_epochs, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs,
+         eta_min=0.0, by_epoch=True, begin=warmup_epochs, end=max_epochs,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)

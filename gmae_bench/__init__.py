@@ -1,0 +1,6 @@
+"""gmae_bench: Gaussian Masked Autoencoders vs MAE on OpenMMLab.
+
+Importing this package registers nothing heavy; configs load the modules with
+``custom_imports=dict(imports=['gmae_bench.models', 'gmae_bench.engine'])``.
+"""
+__version__ = '0.1.0'

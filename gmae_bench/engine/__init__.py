@@ -1,0 +1,18 @@
+"""Registered engine parts; ``custom_imports=['gmae_bench.engine']``.
+
+Importing this module also routes mmengine's local checkpoint loading
+(``--resume``, ``load_from``) through
+:func:`gmae_bench.utils.checkpoint.load_checkpoint_file`, which names the file
+in its errors and reads mmengine checkpoints under torch>=2.6 (whose
+``weights_only`` default cannot unpickle mmengine's message hub) without the
+process-wide ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` switch.
+"""
+from mmengine.runner import CheckpointLoader
+
+from ..utils.checkpoint import mmengine_local_loader
+from .hooks import FiniteLossHook, NonFiniteLossError, ReconstructionHook
+
+CheckpointLoader.register_scheme(prefixes='', force=True)(
+    mmengine_local_loader)
+
+__all__ = ['FiniteLossHook', 'NonFiniteLossError', 'ReconstructionHook']

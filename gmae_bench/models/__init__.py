@@ -1,0 +1,8 @@
+"""Registered models; ``custom_imports=['gmae_bench.models']`` loads them."""
+from .decoder import MAEDecoder
+from .heads import GaussianHead, PixelHead
+from .masked_autoencoder import MaskedAutoencoder
+from .vit import ViT
+
+__all__ = ['GaussianHead', 'MAEDecoder', 'MaskedAutoencoder', 'PixelHead',
+           'ViT']

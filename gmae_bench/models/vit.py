@@ -1,0 +1,276 @@
+"""One ViT for pretraining (masked) and every downstream task.
+
+Parameter names are timm's / facebookresearch/mae's (``patch_embed.proj``,
+``cls_token``, ``pos_embed``, ``blocks.N``, ``norm``, ``fc_norm``), so a
+pretraining checkpoint, an official MAE checkpoint and every downstream
+backbone share one state-dict layout.
+"""
+from functools import partial
+from typing import Dict, Optional, Sequence, Tuple, Union
+
+import torch
+from mmengine.model import BaseModule
+from timm.layers import PatchEmbed
+from timm.models.vision_transformer import Block
+from torch import Tensor, nn
+
+from ..registry import MODELS
+from .pos_embed import resize_pos_embed, sincos_2d
+
+ARCHS: Dict[str, Tuple[int, int, int]] = {  # embed_dims, depth, num_heads
+    'tiny': (192, 12, 3),
+    'small': (384, 12, 6),
+    'base': (768, 12, 12),
+    'large': (1024, 24, 16),
+    'huge': (1280, 32, 16),
+}
+OUT_TYPES = ('featmap', 'cls_token', 'avg_featmap', 'raw')
+
+
+def random_masking(x: Tensor,
+                   mask_ratio: float) -> Tuple[Tensor, Tensor, Tensor]:
+    """Per-sample random masking by argsort of uniform noise (FB-MAE).
+
+    Args:
+        x: Patch tokens. [B, L, D]
+    Returns:
+        kept tokens [B, n, D], mask (1 = masked) [B, L], ids_restore [B, L].
+    """
+    B, L, D = x.shape
+    n_keep = int(L * (1 - mask_ratio))
+    noise = torch.rand(B, L, device=x.device)
+    ids_shuffle = torch.argsort(noise, dim=1)  # ascending: first n kept
+    ids_restore = torch.argsort(ids_shuffle, dim=1)
+    ids_keep = ids_shuffle[:, :n_keep]
+    x_kept = torch.gather(x, 1, ids_keep.unsqueeze(-1).expand(-1, -1, D))
+    mask = torch.ones(B, L, device=x.device)
+    mask[:, :n_keep] = 0
+    mask = torch.gather(mask, 1, ids_restore)  # back to patch order
+    return x_kept, mask, ids_restore
+
+
+@MODELS.register_module()
+class ViT(BaseModule):
+    """Vision Transformer built from timm ``PatchEmbed`` and ``Block``.
+
+    Args:
+        arch: A name in :data:`ARCHS` or ``dict(embed_dims, depth,
+            num_heads)``.
+        img_size: Training image size; the position table is built for it
+            and resized on the fly for other sizes.
+        patch_size: Patch side in pixels.
+        mask_ratio: Fraction of patches hidden by :meth:`forward_masked`.
+        out_type: What :meth:`forward` returns per index in ``out_indices``:
+            'featmap' [B, D, h, w] (detection / segmentation), 'cls_token'
+            [B, D] (after ``norm``), 'avg_featmap' [B, D] (mean of patch
+            tokens, then ``fc_norm``; FB fine-tuning), 'raw' [B, 1+L, D].
+        out_indices: Blocks whose outputs are returned (negative allowed).
+        pos_embed_trainable: False keeps the sin-cos table fixed (MAE
+            pretraining); True fine-tunes it (FB fine-tuning).
+        drop_path_rate: Stochastic depth, linearly increasing over blocks.
+        frozen_stages: Freeze patch embedding, tokens and the first
+            ``frozen_stages`` blocks (-1: nothing; ``depth``: all, as in a
+            linear probe).
+        init_cfg: ``dict(type='Pretrained', checkpoint=..., prefix=...)``
+            loads weights strictly (:mod:`gmae_bench.utils.checkpoint`).
+    """
+
+    def __init__(self,
+                 arch: Union[str, dict] = 'base',
+                 img_size: int = 224,
+                 patch_size: int = 16,
+                 in_channels: int = 3,
+                 mlp_ratio: float = 4.0,
+                 mask_ratio: float = 0.75,
+                 out_type: str = 'cls_token',
+                 out_indices: Sequence[int] = (-1, ),
+                 pos_embed_trainable: bool = False,
+                 drop_path_rate: float = 0.0,
+                 frozen_stages: int = -1,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if isinstance(arch, str):
+            if arch not in ARCHS:
+                raise KeyError(f'ViT arch {arch!r} not in {sorted(ARCHS)}')
+            embed_dims, depth, num_heads = ARCHS[arch]
+        else:
+            embed_dims, depth, num_heads = (
+                arch['embed_dims'], arch['depth'], arch['num_heads'])
+        if out_type not in OUT_TYPES:
+            raise ValueError(f'ViT out_type must be one of {OUT_TYPES}, '
+                             f'got {out_type!r}')
+        self.embed_dims, self.depth, self.num_heads = (
+            embed_dims, depth, num_heads)
+        self.patch_size, self.img_size = patch_size, img_size
+        self.mask_ratio, self.out_type = mask_ratio, out_type
+        self.out_indices = [i % depth for i in out_indices]
+        self.frozen_stages = frozen_stages
+        norm_layer = partial(nn.LayerNorm, eps=1e-6)
+
+        # --- tokens: patches, cls, fixed 2D sin-cos positions ---
+        self.patch_embed = PatchEmbed(
+            img_size=img_size, patch_size=patch_size, in_chans=in_channels,
+            embed_dim=embed_dims, strict_img_size=False)
+        self.grid_size = (img_size // patch_size, img_size // patch_size)
+        num_patches = self.grid_size[0] * self.grid_size[1]
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
+        self.pos_embed = nn.Parameter(
+            torch.zeros(1, num_patches + 1, embed_dims),
+            requires_grad=pos_embed_trainable)
+        self._register_load_state_dict_pre_hook(self._resize_loaded_pos_embed)
+
+        # --- transformer ---
+        dpr = torch.linspace(0, drop_path_rate, depth).tolist()
+        self.blocks = nn.ModuleList([
+            Block(embed_dims, num_heads, mlp_ratio, qkv_bias=True,
+                  drop_path=dpr[i], norm_layer=norm_layer)
+            for i in range(depth)
+        ])
+        # timm: 'avg' pooling uses fc_norm and no final norm; feature maps
+        # for detection / segmentation are raw block outputs.
+        if out_type in ('cls_token', 'raw'):
+            self.norm = norm_layer(embed_dims)
+        elif out_type == 'avg_featmap':
+            self.fc_norm = norm_layer(embed_dims)
+        self._freeze_stages()
+
+    # ------------------------------------------------------------------
+    # initialisation
+    # ------------------------------------------------------------------
+    def init_weights(self) -> None:
+        """FB-MAE init, then strict pretrained loading if init_cfg asks."""
+        self.pos_embed.data.copy_(
+            sincos_2d(self.embed_dims, self.grid_size, cls_token=True)[None])
+        w = self.patch_embed.proj.weight.data
+        nn.init.xavier_uniform_(w.view(w.shape[0], -1))
+        nn.init.normal_(self.cls_token, std=0.02)
+        self.apply(_init_linear_and_norm)
+        cfg = self.init_cfg
+        if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
+            from ..utils.checkpoint import load_pretrained_backbone
+            load_pretrained_backbone(self, cfg['checkpoint'],
+                                     prefix=cfg.get('prefix', 'backbone.'))
+        elif cfg is not None:
+            raise ValueError(f"ViT init_cfg supports only type='Pretrained', "
+                             f'got {cfg}')
+        self._is_init = True
+
+    def _resize_loaded_pos_embed(self, state_dict, prefix, *args, **kwargs):
+        """load_state_dict pre-hook: bicubic-resize another grid's table."""
+        key = prefix + 'pos_embed'
+        if key not in state_dict:
+            return
+        ckpt = state_dict[key]
+        if ckpt.shape == self.pos_embed.shape:
+            return
+        old = int(round((ckpt.shape[1] - 1)**0.5))
+        if old * old != ckpt.shape[1] - 1 or ckpt.shape[2] != self.embed_dims:
+            return  # let the strict shape check report it
+        state_dict[key] = resize_pos_embed(ckpt, (old, old), self.grid_size)
+
+    def _freeze_stages(self) -> None:
+        if self.frozen_stages < 0:
+            return
+        frozen = [self.patch_embed, *self.blocks[:self.frozen_stages]]
+        for m in frozen:
+            m.eval()
+            for p in m.parameters():
+                p.requires_grad = False
+        self.cls_token.requires_grad = False
+        self.pos_embed.requires_grad = False
+        if self.frozen_stages >= self.depth and hasattr(self, 'norm'):
+            for p in self.norm.parameters():
+                p.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'ViT':
+        super().train(mode)
+        self._freeze_stages()
+        return self
+
+    # ------------------------------------------------------------------
+    # tokens
+    # ------------------------------------------------------------------
+    def _patchify_with_pos(self, imgs: Tensor) -> Tuple[Tensor, Tensor]:
+        """Patch tokens + positions, and the cls token + its position."""
+        x = self.patch_embed(imgs)  # [B, L, D]
+        grid = (imgs.shape[-2] // self.patch_size,
+                imgs.shape[-1] // self.patch_size)
+        pos = resize_pos_embed(self.pos_embed, self.grid_size, grid)
+        cls = self.cls_token + pos[:, :1]  # [1, 1, D]
+        return x + pos[:, 1:], cls.expand(x.shape[0], -1, -1)
+
+    def forward_masked(
+            self,
+            imgs: Tensor,
+            mask_ratio: Optional[float] = None
+    ) -> Tuple[Tensor, Tensor, Tensor]:
+        """Pretraining encoder: keep a random subset of patches.
+
+        Args:
+            imgs: Normalised images. [B, 3, H, W]
+        Returns:
+            latent [B, 1+n, D] (cls first, after ``norm``), mask [B, L]
+            (1 = masked) and ids_restore [B, L].
+        """
+        ratio = self.mask_ratio if mask_ratio is None else mask_ratio
+        x, cls = self._patchify_with_pos(imgs)
+        x, mask, ids_restore = random_masking(x, ratio)  # [B, n, D]
+        x = torch.cat([cls, x], dim=1)
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x), mask, ids_restore
+
+    def forward(self, imgs: Tensor) -> Tuple[Tensor, ...]:
+        """Downstream encoder on all patches; one output per out_index."""
+        x, cls = self._patchify_with_pos(imgs)
+        x = torch.cat([cls, x], dim=1)  # [B, 1+L, D]
+        h, w = imgs.shape[-2] // self.patch_size, imgs.shape[-1] // self.patch_size
+        outs = []
+        for i, blk in enumerate(self.blocks):
+            x = blk(x)
+            if i in self.out_indices:
+                outs.append(self._format(x, h, w))
+        return tuple(outs)
+
+    def _format(self, x: Tensor, h: int, w: int) -> Tensor:
+        if self.out_type == 'featmap':
+            B, _, D = x.shape
+            return x[:, 1:].transpose(1, 2).reshape(B, D, h, w)
+        if self.out_type == 'cls_token':
+            return self.norm(x)[:, 0]
+        if self.out_type == 'avg_featmap':
+            return self.fc_norm(x[:, 1:].mean(dim=1))
+        return self.norm(x)
+
+    # ------------------------------------------------------------------
+    # layer-wise lr decay protocol (mmpretrain semantics)
+    # ------------------------------------------------------------------
+    def get_layer_depth(self, param_name: str,
+                        prefix: str = '') -> Tuple[int, int]:
+        """Layer id of a parameter and the number of layers.
+
+        Stem (patch_embed, cls_token, pos_embed) is 0, ``blocks.i`` is
+        ``i + 1``, everything else (norms, heads) ``depth + 1``; there are
+        ``depth + 2`` layers. Names outside ``prefix`` count as the last
+        layer (e.g. a task head).
+        """
+        num_layers = self.depth + 2
+        if not param_name.startswith(prefix):
+            return num_layers - 1, num_layers
+        name = param_name[len(prefix):]
+        if name.startswith(('cls_token', 'pos_embed', 'patch_embed')):
+            return 0, num_layers
+        if name.startswith('blocks.'):
+            return int(name.split('.')[1]) + 1, num_layers
+        return num_layers - 1, num_layers
+
+
+def _init_linear_and_norm(m: nn.Module) -> None:
+    """xavier_uniform Linear with zero bias; LayerNorm (1, 0) (FB-MAE)."""
+    if isinstance(m, nn.Linear):
+        nn.init.xavier_uniform_(m.weight)
+        if m.bias is not None:
+            nn.init.constant_(m.bias, 0)
+    elif isinstance(m, nn.LayerNorm):
+        nn.init.constant_(m.weight, 1.0)
+        nn.init.constant_(m.bias, 0)

@@ -1,0 +1,30 @@
+"""gmae_bench registries: children of the mmengine roots, scope 'gmae_bench'.
+
+Configs always name our modules with the scope prefix
+(``type='gmae_bench.ViT'``), so they resolve the same way whether the runner's
+default scope is mmpretrain, mmdet or mmseg.
+"""
+from mmengine.registry import DATASETS as MMENGINE_DATASETS
+from mmengine.registry import HOOKS as MMENGINE_HOOKS
+from mmengine.registry import MODELS as MMENGINE_MODELS
+from mmengine.registry import \
+    OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
+from mmengine.registry import Registry
+from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+
+MODELS = Registry(
+    'model', parent=MMENGINE_MODELS, scope='gmae_bench',
+    locations=['gmae_bench.models'])
+OPTIM_WRAPPER_CONSTRUCTORS = Registry(
+    'optimizer wrapper constructor',
+    parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS, scope='gmae_bench',
+    locations=['gmae_bench.engine'])
+HOOKS = Registry(
+    'hook', parent=MMENGINE_HOOKS, scope='gmae_bench',
+    locations=['gmae_bench.engine'])
+DATASETS = Registry(
+    'dataset', parent=MMENGINE_DATASETS, scope='gmae_bench',
+    locations=['gmae_bench.datasets'])
+TRANSFORMS = Registry(
+    'transform', parent=MMENGINE_TRANSFORMS, scope='gmae_bench',
+    locations=['gmae_bench.datasets'])

@@ -1,0 +1,63 @@
+"""Differentiable splatting: ``render(gaussians, camera, backend)``.
+
+Backends: ``'torch'`` (pure PyTorch, CPU or GPU, the reference) and
+``'gsplat'`` (CUDA kernels). ``'auto'`` takes gsplat for CUDA tensors when it
+is installed and the torch backend otherwise.
+"""
+from typing import NamedTuple, Optional, Sequence
+
+from torch import Tensor
+
+from . import gsplat_backend
+from .camera import Camera, background_tensor, camera_from_cfg, gmae_camera
+from .gaussians import (RAW_DIM, Gaussians, gaussians_from_raw,
+                        shoemake_quaternion)
+from .reference import render_dense
+from .torch_backend import render_torch
+
+BACKENDS = {
+    'torch': render_torch,
+    'gsplat': gsplat_backend.render_gsplat,
+    'dense': render_dense,  # naive reference, tests and benchmarks only
+}
+
+
+class RenderOutput(NamedTuple):
+    image: Tensor  # [B, C, H, W], colour composited over the background
+    alpha: Tensor  # [B, 1, H, W], 1 - final transmittance (no gradient)
+
+
+def resolve_backend(backend: str, like: Tensor) -> str:
+    """Turn 'auto' into a concrete backend name for tensors like ``like``."""
+    if backend == 'auto':
+        use_gsplat = like.is_cuda and gsplat_backend.available()
+        return 'gsplat' if use_gsplat else 'torch'
+    if backend not in BACKENDS:
+        raise ValueError(f"renderer backend must be 'auto' or one of "
+                         f'{sorted(BACKENDS)}, got {backend!r}')
+    return backend
+
+
+def render(gaussians: Gaussians, camera: Camera, backend: str = 'auto',
+           background: Optional[Sequence[float]] = None) -> RenderOutput:
+    """Splat ``gaussians`` through ``camera`` and composite front to back.
+
+    Args:
+        gaussians: Activated Gaussians, N per image. [B, N, ...]
+        camera: The fixed camera (:func:`gmae_camera`).
+        backend: 'auto' | 'torch' | 'gsplat' | 'dense'.
+        background: Colour behind the Gaussians, default white.
+    Returns:
+        :class:`RenderOutput` with image [B, C, H, W] and alpha [B, 1, H, W].
+    """
+    name = resolve_backend(backend, gaussians.means)
+    bg = background_tensor(background, gaussians.batch_size,
+                           gaussians.colors.shape[-1], gaussians.colors)
+    return RenderOutput(*BACKENDS[name](gaussians, camera, bg))
+
+
+__all__ = [
+    'BACKENDS', 'Camera', 'Gaussians', 'RAW_DIM', 'RenderOutput',
+    'camera_from_cfg', 'gaussians_from_raw', 'gmae_camera', 'render',
+    'resolve_backend', 'shoemake_quaternion'
+]

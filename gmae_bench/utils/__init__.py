@@ -1,0 +1,1 @@
+"""Helpers: config loading, checkpoints, result files."""

@@ -1,0 +1,57 @@
+"""Config loading and the runtime switches of tools/train.py."""
+import os
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+from mmengine.logging import print_log
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """Read a config file and apply ``--cfg-options`` overrides."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path}')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def prepare_runtime(cfg: Config, config_path: str,
+                    work_dir: Optional[str] = None, amp: bool = False,
+                    resume: Optional[str] = None,
+                    launcher: str = 'none') -> Config:
+    """Fill work_dir, AMP, resume and launcher settings in ``cfg``.
+
+    Args:
+        work_dir: Overrides ``cfg.work_dir``; default
+            ``work_dirs/<config name>``.
+        amp: Switch the optimizer wrapper to ``AmpOptimWrapper``.
+        resume: None, 'auto' (latest checkpoint in the work dir) or a path.
+        launcher: 'none' | 'pytorch' | 'slurm' | 'mpi'.
+    """
+    import torch
+    name = osp.splitext(osp.basename(config_path))[0]
+    cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', name)
+    if amp:
+        if cfg.optim_wrapper.get('type') == 'AmpOptimWrapper':
+            print_log('--amp: the config already uses AmpOptimWrapper',
+                      logger='current', level=30)
+        elif not torch.cuda.is_available():
+            raise RuntimeError('--amp needs a CUDA device; none is visible')
+        else:
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif resume is not None:
+        if not osp.isfile(resume):
+            raise FileNotFoundError(f'--resume checkpoint not found: {resume}')
+        cfg.resume, cfg.load_from = True, resume
+    cfg.launcher = launcher
+    dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+    if not torch.cuda.is_available() and dist_cfg.get('backend') == 'nccl':
+        dist_cfg['backend'] = 'gloo'  # CPU processes (tests, laptops)
+    os.makedirs(cfg.work_dir, exist_ok=True)
+    return cfg
