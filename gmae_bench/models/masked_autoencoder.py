@@ -60,7 +60,7 @@ class MaskedAutoencoder(BaseModel):
         dp = self.data_preprocessor
         if getattr(dp, '_enable_normalize', False):
             inputs = inputs * dp.std + dp.mean
-        return inputs / 255.0
+        return (inputs / 255.0).clamp(0, 1)  # clamp: float round-off only
 
     def forward_train(self, inputs: Tensor):
         """Encoder on the visible patches, then the decoder.

@@ -51,7 +51,24 @@ def prepare_runtime(cfg: Config, config_path: str,
         cfg.resume, cfg.load_from = True, resume
     cfg.launcher = launcher
     dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
-    if not torch.cuda.is_available() and dist_cfg.get('backend') == 'nccl':
-        dist_cfg['backend'] = 'gloo'  # CPU processes (tests, laptops)
+    if not torch.cuda.is_available():
+        if dist_cfg.get('backend') == 'nccl':
+            dist_cfg['backend'] = 'gloo'  # CPU processes (tests, laptops)
+        if launcher == 'pytorch':
+            _init_cpu_distributed(cfg)
     os.makedirs(cfg.work_dir, exist_ok=True)
     return cfg
+
+
+def _init_cpu_distributed(cfg: Config) -> None:
+    """torchrun on CPU: mmengine's own init calls torch.cuda.set_device and
+    its DDP wrapper passes GPU device_ids, so start gloo here (mmengine then
+    skips its init) and wrap with device_ids=None."""
+    import torch.distributed as dist
+    if not dist.is_initialized():
+        dist.init_process_group(backend=cfg.env_cfg.dist_cfg.backend)
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel', broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper

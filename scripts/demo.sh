@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quick start: set up everything, then pretrain a tiny GMAE on ~23 real photos
+# (CPU, ~6 min). Writes work_dirs/gmae_pretrain_vit_tiny/: checkpoints, logs
+# and vis/reconstruction_*.png. Extra args go to tools/train.py.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+scripts/setup_env.sh
+exec .venv/bin/python tools/train.py configs/gmae_pretrain_vit_tiny.py "$@"

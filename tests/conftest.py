@@ -1,0 +1,69 @@
+"""Shared fixtures: tiny models, seeding, the real-data root, markers."""
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get('GMAE_DATA', ROOT / 'data'))
+
+# A ViT small enough for unit tests (never build ViT-B in a test).
+TINY_VIT = dict(type='gmae_bench.ViT',
+                arch=dict(embed_dims=32, depth=2, num_heads=2),
+                img_size=32, patch_size=8)
+
+
+def pytest_configure(config):
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason='needs a CUDA device')
+    for item in items:
+        if 'cuda' in item.keywords and not torch.cuda.is_available():
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def seed():
+    torch.manual_seed(0)
+    yield
+
+
+@pytest.fixture(scope='session')
+def data_root() -> Path:
+    """Real images installed by scripts/prepare_data.py (never synthetic)."""
+    if not (DATA / 'photos/train').is_dir():
+        pytest.fail(f'real test data missing under {DATA}: run '
+                    'scripts/setup_env.sh (scripts/test.sh does it)')
+    return DATA
+
+
+@pytest.fixture
+def tiny_mae_cfg() -> dict:
+    return dict(
+        type='gmae_bench.MaskedAutoencoder', backbone=dict(TINY_VIT),
+        decoder=dict(type='gmae_bench.MAEDecoder', embed_dims=16, depth=1,
+                     num_heads=2, out_dim=8 * 8 * 3),
+        head=dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=True))
+
+
+@pytest.fixture
+def tiny_gmae_cfg() -> dict:
+    return dict(
+        type='gmae_bench.MaskedAutoencoder', backbone=dict(TINY_VIT),
+        decoder=dict(type='gmae_bench.MAEDecoder', embed_dims=16, depth=1,
+                     num_heads=2, out_dim=14, num_queries=12,
+                     pred_bias=False, pred_init='torch_default'),
+        head=dict(type='gmae_bench.GaussianHead', patch_size=8,
+                  scale_max=2.0, renderer=dict(backend='torch')))
+
+
+def build(cfg: dict):
+    """Build and initialise a gmae_bench model from a config dict."""
+    import gmae_bench.models  # noqa: F401
+    from gmae_bench.registry import MODELS
+    model = MODELS.build(cfg)
+    model.init_weights()
+    return model

@@ -1,0 +1,115 @@
+"""Config rules: parse, depth <= 2, scope lines, MAE/GMAE pairs."""
+import ast
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIGS = ROOT / 'configs'
+LEAVES = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
+BASES = sorted((CONFIGS / '_base_').rglob('*.py'))
+# keys in which a GMAE model config may differ from its MAE twin
+GMAE_ONLY = ('decoder.out_dim', 'decoder.num_queries', 'decoder.pred_bias',
+             'decoder.pred_init', 'head.')
+
+
+def _bases(path: Path):
+    """_base_ entries of a config file, read from its source."""
+    for node in ast.parse(path.read_text()).body:
+        if (isinstance(node, ast.Assign)
+                and getattr(node.targets[0], 'id', '') == '_base_'):
+            value = ast.literal_eval(node.value)
+            return [value] if isinstance(value, str) else list(value)
+    return []
+
+
+def _depth(path: Path) -> int:
+    depths = [0]
+    for b in _bases(path):
+        if '::' in b:  # a toolbox base (mmdet::...) counts as one level
+            depths.append(1)
+        else:
+            depths.append(1 + _depth((path.parent / b).resolve()))
+    return max(depths)
+
+
+def _flatten(d, prefix=''):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f'{prefix}{k}.'))
+        else:
+            out[f'{prefix}{k}'] = v
+    return out
+
+
+def test_there_are_configs():
+    names = {p.name for p in LEAVES}
+    assert {'gmae_pretrain_vit_b.py', 'mae_pretrain_vit_b.py',
+            'gmae_pretrain_vit_tiny.py', 'mae_pretrain_vit_tiny.py'} <= names
+
+
+@pytest.mark.parametrize('path', LEAVES + BASES, ids=lambda p: p.name)
+def test_parses(path):
+    Config.fromfile(str(path))
+
+
+@pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.name)
+def test_inheritance_depth_at_most_two(path):
+    assert _depth(path) <= 2
+
+
+@pytest.mark.parametrize('path', BASES, ids=lambda p: p.name)
+def test_base_inherits_at_most_one_file(path):
+    assert len(_bases(path)) <= 1
+
+
+@pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.name)
+def test_leaf_states_scope_and_imports_up_front(path):
+    head = path.read_text().split('_base_')[0]
+    assert 'default_scope' in head and 'custom_imports' in head
+    cfg = Config.fromfile(str(path))
+    assert cfg.default_scope in ('mmpretrain', 'mmdet', 'mmseg')
+    assert 'gmae_bench.models' in cfg.custom_imports['imports']
+
+
+@pytest.mark.parametrize('path', LEAVES + BASES, ids=lambda p: p.name)
+def test_delete_only_in_base_models(path):
+    if '_delete_' in path.read_text():
+        assert path.parent.name == 'models' and '_base_' in path.parts
+
+
+@pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.name)
+def test_amp_in_name_iff_amp_wrapper(path):
+    cfg = Config.fromfile(str(path))
+    amp = cfg.optim_wrapper.get('type') == 'AmpOptimWrapper'
+    assert ('amp' in path.stem) == amp
+
+
+PAIRS = [(p, p.with_name(p.name.replace('gmae', 'mae', 1)))
+         for p in LEAVES if p.name.startswith('gmae')]
+
+
+@pytest.mark.parametrize('gmae,mae', PAIRS, ids=lambda p: p.name)
+def test_mae_gmae_pairs_differ_only_in_decoder_and_head(gmae, mae):
+    assert mae.exists(), f'{gmae.name} has no MAE twin {mae.name}'
+    g, m = Config.fromfile(str(gmae)), Config.fromfile(str(mae))
+    gm, mm = _flatten(g.model.to_dict()), _flatten(m.model.to_dict())
+    for key in set(gm) | set(mm):
+        if gm.get(key) != mm.get(key):
+            assert key.startswith(GMAE_ONLY), key
+    rest_g = {k: v for k, v in g.to_dict().items() if k != 'model'}
+    rest_m = {k: v for k, v in m.to_dict().items() if k != 'model'}
+    assert rest_g == rest_m
+
+
+def test_paper_recipe_in_vit_b_configs():
+    cfg = Config.fromfile(str(CONFIGS / 'gmae_pretrain_vit_b.py'))
+    assert cfg.train_cfg.max_epochs == 400
+    assert cfg.model.backbone.mask_ratio == 0.75
+    assert cfg.model.decoder.num_queries == 256
+    assert cfg.model.head.scale_max == 1.0 and not cfg.model.head.norm_pix
+    opt = cfg.optim_wrapper.optimizer
+    assert opt.type == 'AdamW' and opt.betas == (0.9, 0.95)
+    assert opt.weight_decay == 0.05

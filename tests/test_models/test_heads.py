@@ -1,0 +1,72 @@
+import pytest
+import torch
+
+from tests.conftest import build
+
+
+def fb_forward_loss(imgs, pred, mask, p, norm_pix_loss):
+    """facebookresearch/mae models_mae.py patchify + forward_loss, re-typed."""
+    N, _, H, W = imgs.shape
+    h = w = H // p
+    x = imgs.reshape(N, 3, h, p, w, p)
+    x = torch.einsum('nchpwq->nhwpqc', x)
+    target = x.reshape(N, h * w, p**2 * 3)
+    if norm_pix_loss:
+        mean = target.mean(dim=-1, keepdim=True)
+        var = target.var(dim=-1, keepdim=True)
+        target = (target - mean) / (var + 1.e-6)**.5
+    loss = ((pred - target)**2).mean(dim=-1)
+    return (loss * mask).sum() / mask.sum()
+
+
+@pytest.mark.parametrize('norm_pix', [False, True])
+def test_pixel_head_equals_fb_forward_loss(norm_pix):
+    head = build(dict(type='gmae_bench.PixelHead', patch_size=8,
+                      norm_pix=norm_pix))
+    imgs, pred = torch.rand(3, 3, 32, 32), torch.randn(3, 16, 192)
+    mask = (torch.rand(3, 16) > 0.25).float()
+    torch.testing.assert_close(head.loss(pred, imgs, mask),
+                               fb_forward_loss(imgs, pred, mask, 8, norm_pix))
+
+
+def test_patchify_roundtrip():
+    head = build(dict(type='gmae_bench.PixelHead', patch_size=4))
+    imgs = torch.rand(2, 3, 16, 24)
+    assert torch.equal(head.unpatchify(head.patchify(imgs), 16, 24), imgs)
+
+
+def test_loss_ignores_visible_patches():
+    head = build(dict(type='gmae_bench.PixelHead', patch_size=8))
+    imgs = torch.rand(1, 3, 16, 16)
+    pred = head.patchify(imgs).clone()
+    mask = torch.tensor([[1., 0., 0., 0.]])
+    pred[0, 1:] += 5.0  # wrong only where visible
+    assert head.loss(pred, imgs, mask) == 0
+
+
+def test_gaussian_head_loss_backprops_to_decoder(tiny_gmae_cfg):
+    model = build(tiny_gmae_cfg)
+    x = torch.randn(2, 3, 32, 32)
+    loss = model.loss(x)['loss']
+    assert torch.isfinite(loss) and loss > 0
+    loss.backward()
+    for name in ('decoder.pred.weight', 'decoder.query_embed',
+                 'backbone.blocks.0.attn.qkv.weight'):
+        grad = dict(model.named_parameters())[name].grad
+        assert grad is not None and grad.abs().sum() > 0, name
+
+
+def test_gaussian_head_renders_in_unit_range(tiny_gmae_cfg):
+    model = build(tiny_gmae_cfg)
+    out = model.head.render(torch.randn(2, 12, 14) * 3, 32, 32)
+    assert out.image.shape == (2, 3, 32, 32)
+    assert out.image.min() >= 0 and out.image.max() <= 1
+
+
+def test_gaussian_head_rejects_unknown_renderer_keys():
+    with pytest.raises(KeyError, match='head.renderer'):
+        build(dict(type='gmae_bench.GaussianHead', patch_size=8,
+                   renderer=dict(backnd='torch')))
+    with pytest.raises(KeyError, match='camera'):
+        build(dict(type='gmae_bench.GaussianHead', patch_size=8,
+                   renderer=dict(camera=dict(focal=3))))

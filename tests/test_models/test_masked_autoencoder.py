@@ -1,0 +1,57 @@
+import pytest
+import torch
+
+from tests.conftest import build
+
+
+def _batch(n=2, size=32):
+    g = torch.Generator().manual_seed(0)
+    return dict(inputs=[torch.randint(0, 256, (3, size, size), generator=g,
+                                      dtype=torch.uint8) for _ in range(n)],
+                data_samples=None)
+
+
+@pytest.mark.parametrize('cfg', ['tiny_mae_cfg', 'tiny_gmae_cfg'])
+def test_loss_mode_through_preprocessor(cfg, request):
+    model = build(request.getfixturevalue(cfg))
+    data = model.data_preprocessor(_batch(), True)
+    losses = model(**data, mode='loss')
+    assert set(losses) == {'loss'} and torch.isfinite(losses['loss'])
+
+
+@pytest.mark.parametrize('cfg', ['tiny_mae_cfg', 'tiny_gmae_cfg'])
+def test_predict_and_reconstruct(cfg, request):
+    model = build(request.getfixturevalue(cfg))
+    data = model.data_preprocessor(_batch(), False)
+    results = model(**data, mode='predict')
+    assert len(results) == 2 and results[0].recon.shape == (3, 32, 32)
+    rec = model.reconstruct(data['inputs'])
+    for key in ('image', 'masked', 'recon', 'pasted'):
+        assert rec[key].shape == (2, 3, 32, 32)
+        assert rec[key].min() >= 0 and rec[key].max() <= 1
+    # pasted keeps the visible pixels of the input exactly
+    p = 8
+    vis = (rec['mask'] == 0).view(2, 4, 4).repeat_interleave(p, 1) \
+        .repeat_interleave(p, 2).unsqueeze(1).expand(-1, 3, -1, -1)
+    assert torch.allclose(rec['pasted'][vis], rec['image'][vis])
+    assert ('gaussians' in rec) == (cfg == 'tiny_gmae_cfg')
+
+
+def test_to_pixels_undoes_normalisation(tiny_mae_cfg):
+    model = build(tiny_mae_cfg)
+    raw = _batch(1)
+    data = model.data_preprocessor(raw, False)
+    rgb = raw['inputs'][0].flip(0).float() / 255  # BGR -> RGB
+    torch.testing.assert_close(model.to_pixels(data['inputs'])[0], rgb)
+
+
+def test_tensor_mode_shapes(tiny_mae_cfg, tiny_gmae_cfg):
+    x = torch.randn(2, 3, 32, 32)
+    assert build(tiny_mae_cfg)(x).shape == (2, 16, 192)
+    assert build(tiny_gmae_cfg)(x).shape == (2, 12, 14)
+
+
+def test_patch_size_mismatch_is_named(tiny_mae_cfg):
+    tiny_mae_cfg['head']['patch_size'] = 16
+    with pytest.raises(ValueError, match='head.patch_size'):
+        build(tiny_mae_cfg)

@@ -1,0 +1,135 @@
+"""GMAE vs MAE pretraining step time, measured side by side in one run.
+
+Both models come from the pretraining configs (identical but for the
+decoder output and the head), get the same batches, and are timed in
+alternation (MAE, GMAE, MAE, ...) so that machine noise hits both alike. A
+step is forward + backward + AdamW update. The render share is the time of
+the GMAE head's render (forward + backward) on the same decoder outputs,
+divided by the GMAE step time.
+
+    python tools/benchmark_pretrain.py                      # ViT-S/16, 224 px
+    python tools/benchmark_pretrain.py --arch tiny --img-size 64 --steps 3
+"""
+import argparse
+import os.path as osp
+import statistics
+import sys
+import time
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import torch  # noqa: E402
+
+ARCHS = {  # encoder (dims, depth, heads), decoder (dims, depth, heads)
+    'tiny': ((128, 4, 4), (64, 2, 4)),
+    'small': ((384, 12, 6), (256, 4, 8)),
+    'base': ((768, 12, 12), (512, 8, 16)),
+}
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--mae-config', default='configs/mae_pretrain_vit_b.py')
+    p.add_argument('--gmae-config', default='configs/gmae_pretrain_vit_b.py')
+    p.add_argument('--arch', default='small', choices=sorted(ARCHS))
+    p.add_argument('--img-size', type=int, default=224)
+    p.add_argument('--patch-size', type=int, default=16)
+    p.add_argument('--num-queries', type=int, default=256)
+    p.add_argument('--batch-size', type=int, default=8)
+    p.add_argument('--steps', type=int, default=5, help='timed steps each')
+    p.add_argument('--warmup', type=int, default=1)
+    p.add_argument('--backend', default='auto',
+                   help="renderer backend for GMAE ('auto', 'torch', ...)")
+    p.add_argument('--device', default='cuda' if torch.cuda.is_available()
+                   else 'cpu')
+    return p.parse_args(argv)
+
+
+def build_model(config: str, args):
+    from mmengine.config import Config
+    import gmae_bench.models  # noqa: F401
+    from gmae_bench.registry import MODELS
+    cfg = Config.fromfile(config).model
+    (ed, depth, heads), (dd, ddepth, dheads) = ARCHS[args.arch]
+    p = args.patch_size
+    cfg.backbone.update(arch=dict(embed_dims=ed, depth=depth,
+                                  num_heads=heads),
+                        img_size=args.img_size, patch_size=p)
+    cfg.decoder.update(embed_dims=dd, depth=ddepth, num_heads=dheads)
+    if cfg.head.type.endswith('GaussianHead'):
+        cfg.decoder.num_queries = args.num_queries
+        cfg.head.renderer.backend = args.backend
+    else:
+        cfg.decoder.out_dim = p * p * 3
+    cfg.head.patch_size = p
+    model = MODELS.build(cfg.to_dict()).to(args.device)
+    model.init_weights()
+    return model
+
+
+def sync(device: str) -> None:
+    if device.startswith('cuda'):
+        torch.cuda.synchronize()
+
+
+def timed(fn, device: str) -> float:
+    sync(device)
+    t = time.perf_counter()
+    fn()
+    sync(device)
+    return time.perf_counter() - t
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance('gmae_bench', log_level='WARNING')
+    torch.manual_seed(0)
+    models = {m: build_model(c, args) for m, c in
+              (('mae', args.mae_config), ('gmae', args.gmae_config))}
+    opts = {m: torch.optim.AdamW(models[m].parameters(), lr=1e-4)
+            for m in models}
+    x = torch.randn(args.batch_size, 3, args.img_size, args.img_size,
+                    device=args.device)
+
+    def step(m):
+        opts[m].zero_grad(set_to_none=True)
+        models[m].loss(x)['loss'].backward()
+        opts[m].step()
+
+    gmae = models['gmae']
+
+    def render_only():
+        with torch.no_grad():
+            pred, _, _ = gmae.forward_train(x)
+        pred = pred.detach().requires_grad_(True)
+        img = gmae.head.render(pred, args.img_size, args.img_size).image
+        img.sum().backward()
+
+    times = {'mae': [], 'gmae': [], 'render': []}
+    for i in range(args.warmup + args.steps):
+        sample = {m: timed(lambda: step(m), args.device) for m in
+                  ('mae', 'gmae')}
+        sample['render'] = timed(render_only, args.device)
+        if i >= args.warmup:
+            for k, v in sample.items():
+                times[k].append(v)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    result = dict(mae_step_s=med['mae'], gmae_step_s=med['gmae'],
+                  render_s=med['render'],
+                  gmae_over_mae=med['gmae'] / med['mae'],
+                  render_share=med['render'] / med['gmae'])
+    print(f'device={args.device} arch={args.arch} img={args.img_size} '
+          f'patch={args.patch_size} k={args.num_queries} '
+          f'batch={args.batch_size} steps={args.steps} '
+          f'backend={args.backend} threads={torch.get_num_threads()}')
+    print(f"MAE step   {result['mae_step_s'] * 1e3:9.1f} ms (median)")
+    print(f"GMAE step  {result['gmae_step_s'] * 1e3:9.1f} ms (median)")
+    print(f"render     {result['render_s'] * 1e3:9.1f} ms (fwd+bwd, median)")
+    print(f"ratio GMAE/MAE step time: {result['gmae_over_mae']:.3f}")
+    print(f"render share of GMAE step: {result['render_share']:.3f}")
+    return result
+
+
+if __name__ == '__main__':
+    main()
