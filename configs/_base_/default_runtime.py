@@ -1,13 +1,6 @@
 # Runtime shared by every gmae_bench config. No default_scope here: each leaf
-# sets it in one visible line (mmpretrain / mmdet / mmseg).
-default_hooks = dict(
-    runtime_info=dict(type='RuntimeInfoHook'),
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-)
+# sets it in one visible line (mmpretrain / mmdet / mmseg). Hooks and log
+# cadence depend on the loop (epochs or iterations): schedules/ set them.
 # tools/train.py switches nccl -> gloo when no GPU is visible.
 env_cfg = dict(
     cudnn_benchmark=False,
@@ -16,7 +9,6 @@ env_cfg = dict(
 )
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends)
-log_processor = dict(window_size=10, by_epoch=True)
 log_level = 'INFO'
 load_from = None
 resume = False

@@ -11,8 +11,12 @@ from mmengine.runner import CheckpointLoader
 
 from ..utils.checkpoint import mmengine_local_loader
 from .hooks import FiniteLossHook, NonFiniteLossError, ReconstructionHook
+from .layer_decay import LayerDecayOptimWrapperConstructor
 
 CheckpointLoader.register_scheme(prefixes='', force=True)(
     mmengine_local_loader)
 
-__all__ = ['FiniteLossHook', 'NonFiniteLossError', 'ReconstructionHook']
+__all__ = [
+    'FiniteLossHook', 'LayerDecayOptimWrapperConstructor',
+    'NonFiniteLossError', 'ReconstructionHook'
+]

@@ -2,7 +2,8 @@
 from .decoder import MAEDecoder
 from .heads import GaussianHead, PixelHead
 from .masked_autoencoder import MaskedAutoencoder
+from .simple_fpn import SimpleFPN
 from .vit import ViT
 
 __all__ = ['GaussianHead', 'MAEDecoder', 'MaskedAutoencoder', 'PixelHead',
-           'ViT']
+           'SimpleFPN', 'ViT']

@@ -110,7 +110,8 @@ class ViT(BaseModule):
         # --- tokens: patches, cls, fixed 2D sin-cos positions ---
         self.patch_embed = PatchEmbed(
             img_size=img_size, patch_size=patch_size, in_chans=in_channels,
-            embed_dim=embed_dims, strict_img_size=False)
+            embed_dim=embed_dims, strict_img_size=False,
+            dynamic_img_pad=True)  # odd sizes (test-time resize) are padded
         self.grid_size = (img_size // patch_size, img_size // patch_size)
         num_patches = self.grid_size[0] * self.grid_size[1]
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
@@ -190,11 +191,15 @@ class ViT(BaseModule):
     # ------------------------------------------------------------------
     # tokens
     # ------------------------------------------------------------------
+    def token_grid(self, imgs: Tensor) -> Tuple[int, int]:
+        """Patch grid (h, w) of an image batch; partial patches count."""
+        p = self.patch_size
+        return -(-imgs.shape[-2] // p), -(-imgs.shape[-1] // p)
+
     def _patchify_with_pos(self, imgs: Tensor) -> Tuple[Tensor, Tensor]:
         """Patch tokens + positions, and the cls token + its position."""
         x = self.patch_embed(imgs)  # [B, L, D]
-        grid = (imgs.shape[-2] // self.patch_size,
-                imgs.shape[-1] // self.patch_size)
+        grid = self.token_grid(imgs)
         pos = resize_pos_embed(self.pos_embed, self.grid_size, grid)
         cls = self.cls_token + pos[:, :1]  # [1, 1, D]
         return x + pos[:, 1:], cls.expand(x.shape[0], -1, -1)
@@ -224,7 +229,7 @@ class ViT(BaseModule):
         """Downstream encoder on all patches; one output per out_index."""
         x, cls = self._patchify_with_pos(imgs)
         x = torch.cat([cls, x], dim=1)  # [B, 1+L, D]
-        h, w = imgs.shape[-2] // self.patch_size, imgs.shape[-1] // self.patch_size
+        h, w = self.token_grid(imgs)
         outs = []
         for i, blk in enumerate(self.blocks):
             x = blk(x)

@@ -1,0 +1,28 @@
+# Linear probe (FB-MAE): 90 epochs, LARS, lr = 0.1 * total_batch / 256,
+# momentum 0.9, no weight decay, 10 warm-up epochs, cosine.
+max_epochs = 90
+warmup_epochs = 10
+base_lr = 0.1
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='LARS', lr=base_lr, weight_decay=0.0, momentum=0.9))
+auto_scale_lr = dict(base_batch_size=256, enable=True)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0,
+         end=warmup_epochs, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs,
+         eta_min=0.0, by_epoch=True, begin=warmup_epochs, end=max_epochs,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
+val_cfg = dict()
+test_cfg = dict()
+default_hooks = dict(
+    runtime_info=dict(type='RuntimeInfoHook'),
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2, save_best='auto'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+)
+log_processor = dict(window_size=10, by_epoch=True)

@@ -1,0 +1,64 @@
+"""ViTDet's simple feature pyramid for mmdet (the ViTDet project code lives
+only in mmdetection's source tree, so gmae_bench carries its own)."""
+from typing import List, Optional, Sequence, Tuple
+
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from ..registry import MODELS
+
+
+class LayerNorm2d(nn.LayerNorm):
+    """LayerNorm over the channels of an NCHW map."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = x.permute(0, 2, 3, 1)
+        return super().forward(x).permute(0, 3, 1, 2)
+
+
+def conv_ln(cin: int, cout: int, k: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, k, padding=k // 2, bias=False),
+        LayerNorm2d(cout, eps=1e-6))
+
+
+@MODELS.register_module()
+class SimpleFPN(BaseModule):
+    """Stride-16 ViT map -> strides 4, 8, 16, 32 (+ 64 by max-pool).
+
+    Args:
+        in_channels: ViT width D.
+        out_channels: Pyramid width (256 for Mask R-CNN).
+        num_outs: 4 or 5 levels.
+    Shapes: [B, D, H/16, W/16] -> tuple of [B, out_channels, H/s, W/s].
+    """
+
+    def __init__(self, in_channels: int = 768, out_channels: int = 256,
+                 num_outs: int = 5, init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_outs not in (4, 5):
+            raise ValueError(f'neck.num_outs must be 4 or 5, got {num_outs}')
+        D = in_channels
+        self.num_outs = num_outs
+        self.fpn1 = nn.Sequential(  # 4x up
+            nn.ConvTranspose2d(D, D // 2, 2, 2), LayerNorm2d(D // 2, eps=1e-6),
+            nn.GELU(), nn.ConvTranspose2d(D // 2, D // 4, 2, 2))
+        self.fpn2 = nn.ConvTranspose2d(D, D // 2, 2, 2)  # 2x up
+        self.fpn3 = nn.Identity()  # 1x
+        self.fpn4 = nn.MaxPool2d(2, 2)  # 2x down
+        widths: Sequence[int] = (D // 4, D // 2, D, D)
+        self.lateral_convs = nn.ModuleList(
+            conv_ln(w, out_channels, 1) for w in widths)
+        self.fpn_convs = nn.ModuleList(
+            conv_ln(out_channels, out_channels, 3) for _ in widths)
+
+    def forward(self, inputs: Tuple[Tensor, ...]) -> Tuple[Tensor, ...]:
+        x = inputs[-1]  # [B, D, h, w]
+        feats: List[Tensor] = [self.fpn1(x), self.fpn2(x), self.fpn3(x),
+                               self.fpn4(x)]
+        outs = [conv(lat(f)) for f, lat, conv in
+                zip(feats, self.lateral_convs, self.fpn_convs)]
+        if self.num_outs == 5:
+            outs.append(F.max_pool2d(outs[-1], 1, stride=2))
+        return tuple(outs)
