@@ -9,9 +9,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / 'configs'
 LEAVES = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
 BASES = sorted((CONFIGS / '_base_').rglob('*.py'))
-# keys in which a GMAE model config may differ from its MAE twin
+# keys in which a GMAE config may differ from its MAE twin: the decoder
+# output and the head (pretraining), the checkpoint (downstream)
 GMAE_ONLY = ('decoder.out_dim', 'decoder.num_queries', 'decoder.pred_bias',
-             'decoder.pred_init', 'head.')
+             'decoder.pred_init', 'head.', 'backbone.init_cfg.checkpoint')
 
 
 def _bases(path: Path):
@@ -99,9 +100,13 @@ def test_mae_gmae_pairs_differ_only_in_decoder_and_head(gmae, mae):
     for key in set(gm) | set(mm):
         if gm.get(key) != mm.get(key):
             assert key.startswith(GMAE_ONLY), key
-    rest_g = {k: v for k, v in g.to_dict().items() if k != 'model'}
-    rest_m = {k: v for k, v in m.to_dict().items() if k != 'model'}
+    skip = ('model', 'pretrained')
+    rest_g = {k: v for k, v in g.to_dict().items() if k not in skip}
+    rest_m = {k: v for k, v in m.to_dict().items() if k not in skip}
     assert rest_g == rest_m
+    if 'pretrained' in g:  # downstream: the checkpoint is the GMAE one
+        assert 'gmae' in g.pretrained and 'gmae' not in m.pretrained
+        assert g.model.backbone.init_cfg.checkpoint == g.pretrained
 
 
 def test_paper_recipe_in_vit_b_configs():
