@@ -71,3 +71,42 @@ def reconstruction_grid(rec: Dict, path: str) -> str:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+def layering_figure(path: str, image: np.ndarray, recon: np.ndarray,
+                    first_k: Dict[int, torch.Tensor], layers: list,
+                    edges: np.ndarray, fg_gt: np.ndarray,
+                    fg_pred: np.ndarray) -> str:
+    """GMAE's zero-shot readouts for one photo.
+
+    Row 1: input, full render, layer edges, human figure mask, predicted
+    figure. Row 2: renders of the K nearest Gaussians. Row 3: the depth
+    layers, each rendered alone, nearest first.
+    """
+    plt = _plt()
+    ncols = max(5, len(first_k), len(layers))
+    fig, axes = plt.subplots(3, ncols, squeeze=False,
+                             figsize=(1.8 * ncols, 1.9 * 3))
+    row1 = [(image, 'input'), (recon, 'GMAE render'),
+            (edges, 'layer edges'), (fg_gt, 'human figure'),
+            (fg_pred, 'GMAE figure')]
+    for ax, (im, title) in zip(axes[0], row1):
+        ax.imshow(im, cmap='gray' if im.ndim == 2 else None,
+                  vmin=0, vmax=1)
+        ax.set_title(title, fontsize=7)
+    for ax, (k, im) in zip(axes[1], sorted(first_k.items())):
+        ax.imshow(to_hwc(im))
+        ax.set_title(f'nearest {k}', fontsize=7)
+    for i, (ax, im) in enumerate(zip(axes[2], layers)):
+        ax.imshow(to_hwc(im))
+        ax.set_title(f'layer {i + 1}/{len(layers)}', fontsize=7)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if not ax.images:
+            ax.axis('off')
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path

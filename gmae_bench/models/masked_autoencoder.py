@@ -88,9 +88,10 @@ class MaskedAutoencoder(BaseModel):
                          f'got {mode!r}')
 
     def loss(self, inputs: Tensor) -> Dict[str, Tensor]:
-        """Masked reconstruction loss on raw [0, 1] pixels."""
+        """Masked reconstruction loss on raw [0, 1] pixels (``loss``), and
+        ``mse_pixels``, the pixel-space MSE comparable across methods."""
         pred, mask, _ = self.forward_train(inputs)
-        return dict(loss=self.head.loss(pred, self.to_pixels(inputs), mask))
+        return self.head.loss(pred, self.to_pixels(inputs), mask)
 
     @torch.no_grad()
     def reconstruct(self, inputs: Tensor) -> Dict[str, Tensor]:

@@ -89,7 +89,8 @@ def test_amp_in_name_iff_amp_wrapper(path):
 
 
 PAIRS = [(p, p.with_name(p.name.replace('gmae', 'mae', 1)))
-         for p in LEAVES if p.name.startswith('gmae')]
+         for p in LEAVES if 'gmae' in p.name and 'ablations' not in p.parts]
+ABLATIONS = [p for p in LEAVES if 'ablations' in p.parts]
 
 
 @pytest.mark.parametrize('gmae,mae', PAIRS, ids=lambda p: p.name)
@@ -107,6 +108,19 @@ def test_mae_gmae_pairs_differ_only_in_decoder_and_head(gmae, mae):
     if 'pretrained' in g:  # downstream: the checkpoint is the GMAE one
         assert 'gmae' in g.pretrained and 'gmae' not in m.pretrained
         assert g.model.backbone.init_cfg.checkpoint == g.pretrained
+
+
+@pytest.mark.parametrize('path', ABLATIONS, ids=lambda p: p.name)
+def test_ablations_change_only_k_or_c(path):
+    main = CONFIGS / ('gmae_pretrain_vit_b.py' if '_vit_b_' in path.name
+                      else 'gmae_pretrain_vit_tiny.py')
+    a, m = Config.fromfile(str(path)), Config.fromfile(str(main))
+    fa, fm = _flatten(a.model.to_dict()), _flatten(m.model.to_dict())
+    changed = {k for k in set(fa) | set(fm) if fa.get(k) != fm.get(k)}
+    assert changed in ({'decoder.num_queries'}, {'head.scale_max'})
+    rest_a = {k: v for k, v in a.to_dict().items() if k != 'model'}
+    rest_m = {k: v for k, v in m.to_dict().items() if k != 'model'}
+    assert rest_a == rest_m
 
 
 def test_paper_recipe_in_vit_b_configs():

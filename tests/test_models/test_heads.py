@@ -25,8 +25,23 @@ def test_pixel_head_equals_fb_forward_loss(norm_pix):
                       norm_pix=norm_pix))
     imgs, pred = torch.rand(3, 3, 32, 32), torch.randn(3, 16, 192)
     mask = (torch.rand(3, 16) > 0.25).float()
-    torch.testing.assert_close(head.loss(pred, imgs, mask),
+    torch.testing.assert_close(head.loss(pred, imgs, mask)['loss'],
                                fb_forward_loss(imgs, pred, mask, 8, norm_pix))
+
+
+def test_mse_pixels_is_pixel_space_for_norm_pix():
+    head = build(dict(type='gmae_bench.PixelHead', patch_size=8,
+                      norm_pix=True))
+    imgs = torch.rand(2, 3, 16, 16)
+    mask = torch.ones(2, 4)
+    perfect = head.target(imgs)  # a perfect norm_pix prediction
+    out = head.loss(perfect, imgs, mask)
+    assert out['loss'] < 1e-10 and out['mse_pixels'] < 1e-8
+    grey = torch.zeros_like(perfect)  # predicts every patch's mean colour
+    expected = fb_forward_loss(imgs, head.patchify(imgs).mean(-1, True)
+                               .expand(-1, -1, 192), mask, 8, False)
+    torch.testing.assert_close(head.loss(grey, imgs, mask)['mse_pixels'],
+                               expected)
 
 
 def test_patchify_roundtrip():
@@ -41,13 +56,15 @@ def test_loss_ignores_visible_patches():
     pred = head.patchify(imgs).clone()
     mask = torch.tensor([[1., 0., 0., 0.]])
     pred[0, 1:] += 5.0  # wrong only where visible
-    assert head.loss(pred, imgs, mask) == 0
+    assert head.loss(pred, imgs, mask)['loss'] == 0
 
 
 def test_gaussian_head_loss_backprops_to_decoder(tiny_gmae_cfg):
     model = build(tiny_gmae_cfg)
     x = torch.randn(2, 3, 32, 32)
-    loss = model.loss(x)['loss']
+    losses = model.loss(x)
+    loss = losses['loss']
+    assert torch.equal(losses['mse_pixels'], loss.detach())
     assert torch.isfinite(loss) and loss > 0
     loss.backward()
     for name in ('decoder.pred.weight', 'decoder.query_embed',

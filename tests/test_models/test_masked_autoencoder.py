@@ -16,7 +16,8 @@ def test_loss_mode_through_preprocessor(cfg, request):
     model = build(request.getfixturevalue(cfg))
     data = model.data_preprocessor(_batch(), True)
     losses = model(**data, mode='loss')
-    assert set(losses) == {'loss'} and torch.isfinite(losses['loss'])
+    assert set(losses) == {'loss', 'mse_pixels'}
+    assert torch.isfinite(losses['loss']) and not losses['mse_pixels'].requires_grad
 
 
 @pytest.mark.parametrize('cfg', ['tiny_mae_cfg', 'tiny_gmae_cfg'])

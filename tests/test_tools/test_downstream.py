@@ -3,25 +3,16 @@ end to end on real images (Fashion-MNIST, labelme's VOC photos), a few
 iterations on CPU, with the real metric written to the work dir."""
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import torch
 
+from tests.conftest import run_tool as run
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def run(args, env_extra=None, timeout=900):
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='2')
-    env.update(env_extra or {})
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-5000:]
-    return out
 
 
 def train(config, work_dir, *options):
@@ -40,14 +31,8 @@ def last_scalars(work_dir: Path) -> dict:
 
 
 @pytest.fixture(scope='module')
-def gmae_ckpt(tmp_path_factory, data_root) -> Path:
-    """A (very short) tiny GMAE pretraining run on the real photos."""
-    wd = tmp_path_factory.mktemp('pretrain')
-    train('configs/gmae_pretrain_vit_tiny.py', wd,
-          'train_dataloader.dataset.times=1', 'train_cfg.max_epochs=1',
-          'train_dataloader.num_workers=0',
-          'train_dataloader.persistent_workers=False')
-    return wd / 'epoch_1.pth'
+def gmae_ckpt(tiny_runs) -> Path:
+    return tiny_runs['gmae'] / 'epoch_1.pth'
 
 
 def test_classification_finetune_reports_top1(gmae_ckpt, tmp_path):

@@ -1,0 +1,35 @@
+# Short CPU schedule for the tiny pretraining runs: 30 epochs over the
+# repeated photo set (~870 iterations at batch 16), AdamW lr 1e-3 for batch
+# 16, 2 warm-up epochs, cosine; otherwise as pretrain_adamw_cos.py.
+max_epochs = 30
+warmup_epochs = 2
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.95),
+                   weight_decay=0.05),
+    paramwise_cfg=dict(
+        norm_decay_mult=0.0, bias_decay_mult=0.0,
+        custom_keys={
+            'pos_embed': dict(decay_mult=0.0),
+            'cls_token': dict(decay_mult=0.0),
+            'mask_token': dict(decay_mult=0.0),
+            'query_embed': dict(decay_mult=0.0),
+        }))
+auto_scale_lr = dict(base_batch_size=16, enable=True)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0,
+         end=warmup_epochs, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs,
+         eta_min=1e-5, by_epoch=True, begin=warmup_epochs, end=max_epochs,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
+default_hooks = dict(
+    runtime_info=dict(type='RuntimeInfoHook'),
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=10),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=2),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+)
+log_processor = dict(window_size=10, by_epoch=True)

@@ -1,0 +1,16 @@
+# GMAE ablation (tiny, k = 32 Gaussians; default 64); compare with tools/compare.py (k / c plots).
+default_scope = 'mmpretrain'
+custom_imports = dict(
+    imports=['gmae_bench.models', 'gmae_bench.engine'],
+    allow_failed_imports=False)
+_base_ = [
+    '../_base_/models/gmae_vit-tiny-p8.py',
+    '../_base_/datasets/photos_pretrain.py',
+    '../_base_/schedules/pretrain_tiny.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(decoder=dict(num_queries=32))
+custom_hooks = [
+    dict(type='gmae_bench.ReconstructionHook', interval=200),
+    dict(type='gmae_bench.FiniteLossHook'),
+]

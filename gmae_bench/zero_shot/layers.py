@@ -1,0 +1,114 @@
+"""Depth layering of predicted Gaussians (GMAE's zero-shot readouts).
+
+* ``first_k``: render only the K Gaussians nearest to the camera (the paper's
+  K = 32, 64, ..., full).
+* ``depth_layers``: split the depth-sorted Gaussians into equal groups and
+  render each group alone.
+* ``visible_layer_map``: composite the groups back to front, one at a time,
+  and give each pixel the id of the last (i.e. nearest) group whose addition
+  changed it by more than ``tau``; edges are where this id jumps (the
+  paper's "update the pixel if adding that layer makes significant change").
+"""
+from typing import Dict, List, Optional, Sequence
+
+import torch
+from torch import Tensor
+
+from ..render import Camera, Gaussians, render
+from ..render.camera import view_depths
+
+PAPER_KS = (32, 64, 128, 256, 512, 1024)
+
+
+def depth_order(g: Gaussians, camera: Camera) -> Tensor:
+    """Indices of each image's Gaussians, nearest first. [B, N]"""
+    return torch.argsort(view_depths(g.means, camera), dim=1, stable=True)
+
+
+def layer_groups(order: Tensor, num_layers: int) -> List[Tensor]:
+    """Split depth-sorted indices [B, N] into ``num_layers`` equal groups
+    (sizes differ by at most one), nearest group first."""
+    if not 1 <= num_layers <= order.shape[1]:
+        raise ValueError(f'num_layers must be in [1, {order.shape[1]}], '
+                         f'got {num_layers}')
+    return list(torch.tensor_split(order, num_layers, dim=1))
+
+
+def first_k(g: Gaussians, camera: Camera, ks: Sequence[int] = PAPER_KS,
+            backend: str = 'auto',
+            background: Optional[Sequence[float]] = None
+            ) -> Dict[int, Tensor]:
+    """Renders of the K nearest Gaussians, K in ``ks`` (capped at N) plus
+    N itself. Returns {K: image [B, 3, H, W]}."""
+    order = depth_order(g, camera)
+    N = g.num_gaussians
+    out = {}
+    for k in sorted({min(k, N) for k in ks} | {N}):
+        out[k] = render(g.take(order[:, :k]), camera, backend,
+                        background).image
+    return out
+
+
+def depth_layers(g: Gaussians, camera: Camera, num_layers: int,
+                 backend: str = 'auto',
+                 background: Optional[Sequence[float]] = None
+                 ) -> List[Tensor]:
+    """Each depth group rendered alone, nearest first. List of [B, 3, H, W]."""
+    groups = layer_groups(depth_order(g, camera), num_layers)
+    return [render(g.take(idx), camera, backend, background).image
+            for idx in groups]
+
+
+def visible_layer_map(g: Gaussians, camera: Camera, num_layers: int,
+                      tau: float = 0.05, backend: str = 'auto',
+                      background: Optional[Sequence[float]] = None) -> Tensor:
+    """Per pixel, the nearest depth group that visibly changes it.
+
+    Groups are added back to front (farthest first); after adding group l
+    the pixels whose colour moved by more than ``tau`` (max over channels,
+    colours in [0, 1]) take id l. Pixels no group changes get ``num_layers``
+    (background).
+
+    Returns:
+        Long tensor [B, H, W] with ids in [0, num_layers].
+    """
+    groups = layer_groups(depth_order(g, camera), num_layers)
+    B, H, W = g.batch_size, camera.height, camera.width
+    ids = torch.full((B, H, W), num_layers, dtype=torch.long,
+                     device=g.means.device)
+    prev = None
+    for l in reversed(range(num_layers)):
+        sel = torch.cat(groups[l:], dim=1)  # groups l .. far end
+        img = render(g.take(sel), camera, backend, background).image
+        if prev is None:
+            prev = render(g.take(sel[:, :0]), camera, backend,
+                          background).image  # background only
+        changed = (img - prev).abs().amax(dim=1) > tau  # [B, H, W]
+        ids[changed] = l
+        prev = img
+    return ids
+
+
+def id_edges(ids: Tensor, num_layers: int) -> Tensor:
+    """Edge strength of a layer-id map: the largest id jump to a 4-neighbour,
+    divided by ``num_layers``. [B, H, W] -> [B, H, W] in [0, 1]."""
+    ids = ids.float()
+    jump = torch.zeros_like(ids)
+    dx = (ids[:, :, 1:] - ids[:, :, :-1]).abs()
+    dy = (ids[:, 1:] - ids[:, :-1]).abs()
+    jump[:, :, :-1] = torch.maximum(jump[:, :, :-1], dx)
+    jump[:, :, 1:] = torch.maximum(jump[:, :, 1:], dx)
+    jump[:, :-1] = torch.maximum(jump[:, :-1], dy)
+    jump[:, 1:] = torch.maximum(jump[:, 1:], dy)
+    return (jump / num_layers).clamp(0, 1)
+
+
+def layer_edges(g: Gaussians, camera: Camera,
+                layer_counts: Sequence[int] = (4, 8, 16, 32),
+                tau: float = 0.05, backend: str = 'auto') -> Tensor:
+    """Edge strength averaged over several layerings (``l@N`` for N in
+    ``layer_counts``, capped at the number of Gaussians). [B, H, W]"""
+    counts = sorted({min(n, g.num_gaussians) for n in layer_counts})
+    maps = [id_edges(visible_layer_map(g, camera, n, tau, backend), n)
+            for n in counts]
+    return torch.stack(maps).mean(0)
