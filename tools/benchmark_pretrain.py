@@ -1,11 +1,13 @@
 """GMAE vs MAE pretraining step time, measured side by side in one run.
 
 Both models come from the pretraining configs (identical but for the
-decoder output and the head), get the same batches, and are timed in
-alternation (MAE, GMAE, MAE, ...) so that machine noise hits both alike. A
-step is forward + backward + AdamW update. The render share is the time of
-the GMAE head's render (forward + backward) on the same decoder outputs,
-divided by the GMAE step time.
+decoder output and the head), get the same batch of real photos
+(data/photos, random 224-px crops; Gaussian noise if the data is missing)
+and are timed in alternation (MAE, GMAE, MAE, ...) so that machine noise
+hits both alike. A step is forward + backward + AdamW update at the recipe's
+lr (1.5e-4 * batch / 256), i.e. early-training Gaussians. The render share
+is the time of the GMAE head's render (forward + backward) on the current
+decoder outputs, divided by the GMAE step time.
 
     python tools/benchmark_pretrain.py                      # ViT-S/16, 224 px
     python tools/benchmark_pretrain.py --arch tiny --img-size 64 --steps 3
@@ -67,6 +69,31 @@ def build_model(config: str, args):
     return model
 
 
+def photo_batch(n: int, size: int, root: str = 'data/photos/train'):
+    """n normalised random crops of the real photos (noise if absent)."""
+    import glob
+
+    import numpy as np
+    from PIL import Image
+    files = sorted(glob.glob(osp.join(root, '*.png')))
+    if not files:
+        print(f'(no photos in {root}: timing on Gaussian noise)')
+        return torch.randn(n, 3, size, size)
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(n):
+        img = Image.open(files[i % len(files)]).convert('RGB')
+        s = min(img.size)
+        x0 = rng.integers(0, img.size[0] - s + 1)
+        y0 = rng.integers(0, img.size[1] - s + 1)
+        img = img.crop((x0, y0, x0 + s, y0 + s)).resize((size, size))
+        out.append(torch.from_numpy(np.asarray(img, np.float32)))
+    x = torch.stack(out).permute(0, 3, 1, 2)
+    mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
+    std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
+    return (x - mean) / std
+
+
 def sync(device: str) -> None:
     if device.startswith('cuda'):
         torch.cuda.synchronize()
@@ -87,10 +114,10 @@ def main(argv=None) -> dict:
     torch.manual_seed(0)
     models = {m: build_model(c, args) for m, c in
               (('mae', args.mae_config), ('gmae', args.gmae_config))}
-    opts = {m: torch.optim.AdamW(models[m].parameters(), lr=1e-4)
-            for m in models}
-    x = torch.randn(args.batch_size, 3, args.img_size, args.img_size,
-                    device=args.device)
+    lr = 1.5e-4 * args.batch_size / 256
+    opts = {m: torch.optim.AdamW(models[m].parameters(), lr=lr,
+                                 betas=(0.9, 0.95)) for m in models}
+    x = photo_batch(args.batch_size, args.img_size).to(args.device)
 
     def step(m):
         opts[m].zero_grad(set_to_none=True)
@@ -99,9 +126,7 @@ def main(argv=None) -> dict:
 
     gmae = models['gmae']
 
-    def render_only():
-        with torch.no_grad():
-            pred, _, _ = gmae.forward_train(x)
+    def render_only(pred):
         pred = pred.detach().requires_grad_(True)
         img = gmae.head.render(pred, args.img_size, args.img_size).image
         img.sum().backward()
@@ -110,7 +135,9 @@ def main(argv=None) -> dict:
     for i in range(args.warmup + args.steps):
         sample = {m: timed(lambda: step(m), args.device) for m in
                   ('mae', 'gmae')}
-        sample['render'] = timed(render_only, args.device)
+        with torch.no_grad():  # the current Gaussians, outside the timer
+            pred = gmae.forward_train(x)[0]
+        sample['render'] = timed(lambda: render_only(pred), args.device)
         if i >= args.warmup:
             for k, v in sample.items():
                 times[k].append(v)

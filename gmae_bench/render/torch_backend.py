@@ -23,7 +23,9 @@ from .camera import NEAR_PLANE, Camera, effective_scales, project
 from .gaussians import Gaussians
 
 ALPHA_THRESHOLD = 1.0 / 255.0
+LOG_ALPHA_THRESHOLD = math.log(ALPHA_THRESHOLD)
 MAX_ALPHA = 0.999
+LOG_MAX_ALPHA = math.log(MAX_ALPHA)
 T_STOP = 1e-4
 MAX_EXTEND = 3.33
 
@@ -104,63 +106,102 @@ def tile_lists(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
     return table, counts
 
 
-def _pixel_centres(width: int, height: int, tile_size: int,
-                   like: Tensor) -> Tuple[Tensor, Tensor]:
-    """Pixel centres per tile [tiles, P, 2] and a mask of in-image pixels."""
-    tiles_x = math.ceil(width / tile_size)
-    tiles_y = math.ceil(height / tile_size)
-    r = torch.arange(tile_size, device=like.device)
-    ty, tx, iy, ix = torch.meshgrid(
-        torch.arange(tiles_y, device=like.device),
-        torch.arange(tiles_x, device=like.device), r, r, indexing='ij')
-    y, x = ty * tile_size + iy, tx * tile_size + ix
-    inside = ((x < width) & (y < height)).reshape(tiles_y * tiles_x, -1)
-    xy = torch.stack([x, y], -1).to(like.dtype) + 0.5
-    return xy.reshape(tiles_y * tiles_x, tile_size * tile_size, 2), inside
+class _TileGrid:
+    """Tile layout. Pixel centres are written relative to their tile's
+    centre, so every tile shares one quadratic basis
+    ``[x^2, xy, y^2, x, y, 1]`` [6, P]; a Gaussian's exponent over a whole
+    tile is then one small matrix product.
+
+    Attributes:
+        centres: tile centres in pixels [T, 2]
+        basis: local pixel basis [6, P]
+        inside: pixels inside the image (edge tiles may overhang) [T, P]
+    """
+
+    def __init__(self, width: int, height: int, tile_size: int,
+                 like: Tensor):
+        ts = tile_size
+        tiles_x, tiles_y = math.ceil(width / ts), math.ceil(height / ts)
+        dev, dt = like.device, like.dtype
+        r = torch.arange(ts, device=dev, dtype=dt) + 0.5 - ts / 2
+        ly, lx = (t.reshape(-1) for t in torch.meshgrid(r, r, indexing='ij'))
+        self.basis = torch.stack(
+            [lx * lx, lx * ly, ly * ly, lx, ly, torch.ones_like(lx)])
+        ty, tx = torch.meshgrid(torch.arange(tiles_y, device=dev),
+                                torch.arange(tiles_x, device=dev),
+                                indexing='ij')
+        self.centres = torch.stack([tx, ty], -1).reshape(-1, 2).to(dt) * ts \
+            + ts / 2
+        px = self.centres[:, None, 0] + lx  # [T, P]
+        py = self.centres[:, None, 1] + ly
+        self.inside = (px < width) & (py < height)
+        self.num_tiles = tiles_x * tiles_y
 
 
 class _Chunk:
     """One chunk of tile-list columns, evaluated at every pixel of its tiles.
 
-    Shapes: A active tiles, G list entries, P pixels per tile.
+    Shapes: A active tiles, G list entries, P pixels per tile. The exponent
+    ``log o - sigma`` is ``coeff @ basis`` with per-pair coefficients of the
+    quadratic in tile-local coordinates (``u`` = mean - tile centre).
     """
 
-    def __init__(self, params: Tuple[Tensor, ...], table: Tensor, rows: Tensor,
-                 j0: int, G: int, pix: Tensor, num_tiles: int):
-        means2d, conics, colors, opacities = params
-        self.idx = table[rows, j0:j0 + G]  # [A, G], -1 = padding
-        self.idx = torch.where(self.idx < 0, means2d.shape[0] - 1, self.idx)
-        xy = pix[rows % num_tiles]  # [A, P, 2]
-        m = means2d[self.idx]  # [A, G, 2]
-        self.dx = m[..., 0:1] - xy[:, None, :, 0]  # [A, G, P]
-        self.dy = m[..., 1:2] - xy[:, None, :, 1]
-        a, b, c = conics[self.idx].unbind(-1)  # [A, G] each
-        self.abc = a[..., None], b[..., None], c[..., None]
-        sigma = (0.5 * (self.abc[0] * self.dx**2 + self.abc[2] * self.dy**2)
-                 + self.abc[1] * self.dx * self.dy)
-        self.vis = torch.exp(-sigma)
-        self.raw = opacities[self.idx][..., None] * self.vis  # o*exp(-sigma)
-        alpha = self.raw.clamp_max(MAX_ALPHA)
-        self.valid = (sigma >= 0) & (alpha >= ALPHA_THRESHOLD)
-        self.alpha = torch.where(self.valid, alpha, torch.zeros_like(alpha))
-        self.color = colors[self.idx]  # [A, G, C]
-        self.cols = torch.arange(j0, j0 + self.idx.shape[1],
-                                 device=rows.device)[None, :, None]
+    def __init__(self, params: Tensor, table: Tensor, rows: Tensor,
+                 j0: int, G: int, grid: _TileGrid):
+        idx = table[rows, j0:j0 + G]  # [A, G], -1 = padding
+        self.idx = torch.where(idx < 0, params.shape[0] - 1, idx)
+        A, Gc = self.idx.shape
+        p = params[self.idx]  # [A, G, 6 + C], see _pack
+        self.u = p[..., 0:2] - grid.centres[rows % grid.num_tiles,
+                                            None]  # [A, G, 2]
+        self.conic = p[..., 2:5]  # [A, G, 3]
+        a, b, c = self.conic.unbind(-1)
+        ux, uy = self.u.unbind(-1)
+        self.log_o = p[..., 5]  # [A, G]
+        coeff = torch.stack([
+            -0.5 * a, -b, -0.5 * c, a * ux + b * uy, c * uy + b * ux,
+            self.log_o - (0.5 * a * ux * ux + b * ux * uy + 0.5 * c * uy * uy)
+        ], -1)
+        x = (coeff.view(-1, 6) @ grid.basis).view(A, Gc, -1)  # log o - sigma
+        # alpha below 1/255 is skipped: exp(-inf) = 0
+        x.masked_fill_(x < LOG_ALPHA_THRESHOLD, -math.inf)
+        self.raw = x.exp_()  # o * exp(-sigma), 0 where skipped, [A, G, P]
+        self.alpha = self.raw.clamp_max(MAX_ALPHA)
+        # raw <= o, so only opacities above MAX_ALPHA can be clamped
+        self.clamped = bool((self.log_o > LOG_MAX_ALPHA).any())
+        self.color = p[..., 6:]  # [A, G, C]
+        self.end = j0 + Gc
+        self.basis = grid.basis
 
     def included_alpha(self, stop_col_rows: Tensor) -> Tensor:
-        """Alphas of the Gaussians each pixel composites (else 0). [A, G, P]"""
-        keep = self.cols < stop_col_rows[:, None, :]
-        return torch.where(keep, self.alpha, torch.zeros_like(self.alpha))
+        """Alphas of the Gaussians each pixel composites (else 0). [A, G, P]
+        A pixel takes list entries before its stop column only."""
+        if bool((stop_col_rows >= self.end).all()):
+            return self.alpha
+        j0 = self.end - self.alpha.shape[1]
+        cols = torch.arange(j0, self.end, device=self.alpha.device)
+        keep = cols[None, :, None] < stop_col_rows[:, None, :]
+        return self.alpha * keep
+
+    def grad_params(self, g_logit: Tensor) -> Tensor:
+        """Chain rule from d loss / d (log o - sigma) [A, G, P] to the
+        packed 2D means, conics and log-opacity [A, G, 6]."""
+        A, Gc, P = g_logit.shape
+        G = (g_logit.reshape(-1, P) @ self.basis.T).view(A, Gc, 6)
+        G0, G1, G2, G3, G4, G5 = G.unbind(-1)
+        a, b, c = self.conic.unbind(-1)
+        ux, uy = self.u.unbind(-1)
+        g_a = -0.5 * G0 + ux * G3 - 0.5 * ux * ux * G5
+        g_b = -G1 + uy * G3 + ux * G4 - ux * uy * G5
+        g_c = -0.5 * G2 + uy * G4 - 0.5 * uy * uy * G5
+        g_ux = a * G3 + b * G4 - (a * ux + b * uy) * G5
+        g_uy = b * G3 + c * G4 - (c * uy + b * ux) * G5
+        return torch.stack([g_ux, g_uy, g_a, g_b, g_c, G5], -1)
 
 
 def _active_rows(counts: Tensor, stop_col: Tensor, j0: int) -> Tensor:
     """Tiles whose list reaches column j0 and with a pixel not yet stopped."""
     return ((counts > j0) & (stop_col.amax(1) >= j0)).nonzero()[:, 0]
-
-
-def _exclusive_cumprod(x: Tensor) -> Tensor:
-    ones = torch.ones_like(x[:, :1])
-    return torch.cumprod(torch.cat([ones, x[:, :-1]], 1), 1)
 
 
 class _RasterizeTiles(torch.autograd.Function):
@@ -170,42 +211,47 @@ class _RasterizeTiles(torch.autograd.Function):
     def forward(ctx, means2d, conics, colors, opacities, background, table,
                 counts, width, height, tile_size, chunk_elems):
         B, N, C = colors.shape
-        pix, inside = _pixel_centres(width, height, tile_size, means2d)
-        num_tiles, P = pix.shape[:2]
+        grid = _TileGrid(width, height, tile_size, means2d)
+        P = grid.basis.shape[1]
         R, K = table.shape
-        # Flatten the batch and append one dummy Gaussian (opacity 0) that
-        # the -1 padding points at.
-        params = _flat_params(means2d, conics, colors, opacities)
+        params = _pack(means2d, conics, colors, opacities)
         T = means2d.new_ones(R, P)  # transmittance so far
-        out = means2d.new_zeros(R, P, C)
+        out = means2d.new_zeros(R, C, P)  # channels first: fast bmm
         # Column at which a pixel stopped (T would drop to <= 1e-4); K means
         # never, -1 marks padding pixels outside the image.
-        stop_col = torch.where(inside.repeat(B, 1), K, -1)
+        stop_col = torch.where(grid.inside.repeat(B, 1), K, -1)
         G = _chunk_width(counts, P, K, chunk_elems)
         for j0 in range(0, K, G):
             rows = _active_rows(counts, stop_col, j0)
             if rows.numel() == 0:
                 continue
-            ch = _Chunk(params, table, rows, j0, G, pix, num_tiles)
+            ch = _Chunk(params, table, rows, j0, G, grid)
             T0, sc = T[rows], stop_col[rows]
-            # First column where T would fall to <= T_STOP: the pixel stops
-            # there, that Gaussian excluded (gsplat: "exclusive").
-            t_all = T0[:, None] * torch.cumprod(1 - ch.alpha, 1)  # [A, G, P]
-            n_alive = (t_all > T_STOP).sum(1)  # [A, P]
-            stops = (n_alive < ch.alpha.shape[1]) & (sc >= K)
-            sc = torch.where(stops, j0 + n_alive, sc)
-            stop_col[rows] = sc
+            one_minus = 1 - ch.alpha
+            cp = torch.cumprod(one_minus, 1)  # [A, G, P]
+            # A live pixel stops at the first column where T would fall to
+            # <= T_STOP; that Gaussian is excluded (gsplat: "exclusive").
+            live = sc >= K
+            if bool(((T0 * cp[:, -1] <= T_STOP) & live).any()):
+                n_alive = (T0[:, None] * cp > T_STOP).sum(1)  # [A, P]
+                stops = (n_alive < cp.shape[1]) & live
+                sc = torch.where(stops, j0 + n_alive, sc)
+                stop_col[rows] = sc
             alpha = ch.included_alpha(sc)
-            one_minus = 1 - alpha
-            w = alpha * T0[:, None] * _exclusive_cumprod(one_minus)
-            out[rows] += torch.bmm(w.transpose(1, 2), ch.color)  # [A, P, C]
-            T[rows] = T0 * torch.prod(one_minus, 1)
-        bg = background.repeat_interleave(num_tiles, 0)  # [R, C]
-        image = out + T.unsqueeze(-1) * bg.unsqueeze(1)
+            if alpha is not ch.alpha:
+                one_minus = 1 - alpha
+                cp = torch.cumprod(one_minus, 1)
+            T[rows] = T0 * cp[:, -1]
+            # weight of entry i: alpha_i * prod_{j<i}(1 - alpha_j), times T0
+            w = cp.div_(one_minus).mul_(alpha)  # in place, [A, G, P]
+            out[rows] += T0.unsqueeze(1) * torch.bmm(
+                ch.color.transpose(1, 2), w)  # [A, C, P]
+        bg = background.repeat_interleave(grid.num_tiles, 0)  # [R, C]
+        image = out + T.unsqueeze(1) * bg.unsqueeze(-1)
         ctx.save_for_backward(means2d, conics, colors, opacities, background,
                               table, counts, T, stop_col)
         ctx.cfg = (width, height, tile_size, G)
-        alpha_img = _untile((1 - T).unsqueeze(-1), B, width, height, tile_size)
+        alpha_img = _untile((1 - T).unsqueeze(1), B, width, height, tile_size)
         ctx.mark_non_differentiable(alpha_img)
         return _untile(image, B, width, height, tile_size), alpha_img
 
@@ -215,66 +261,58 @@ class _RasterizeTiles(torch.autograd.Function):
          T_final, stop_col) = ctx.saved_tensors
         width, height, tile_size, G = ctx.cfg
         B, N, C = colors.shape
-        pix, _ = _pixel_centres(width, height, tile_size, means2d)
-        num_tiles = pix.shape[0]
+        grid = _TileGrid(width, height, tile_size, means2d)
         K = table.shape[1]
-        params = _flat_params(means2d, conics, colors, opacities)
-        g_img = _tile(grad_image, tile_size)  # [R, P, C]
-        bg = background.repeat_interleave(num_tiles, 0)
+        params = _pack(means2d, conics, colors, opacities)
+        g_img = _tile(grad_image, tile_size)  # [R, C, P]
+        bg = background.repeat_interleave(grid.num_tiles, 0)
         # s_after: grad . (colour composited behind the current chunk)
-        s_after = T_final * (g_img * bg.unsqueeze(1)).sum(-1)  # [R, P]
+        s_after = T_final * (g_img * bg.unsqueeze(-1)).sum(1)  # [R, P]
         T_after = T_final.clone()
-        grads = [torch.zeros_like(p) for p in params]
+        grads = torch.zeros_like(params)  # packed, [B*N + 1, 6 + C]
         for j0 in reversed(range(0, K, G)):
             rows = _active_rows(counts, stop_col, j0)
             if rows.numel() == 0:
                 continue
-            ch = _Chunk(params, table, rows, j0, G, pix, num_tiles)
+            ch = _Chunk(params, table, rows, j0, G, grid)
             alpha = ch.included_alpha(stop_col[rows])  # [A, G, P]
             one_minus = 1 - alpha
-            T0 = T_after[rows] / torch.prod(one_minus, 1)  # T before chunk
-            T_excl = T0[:, None] * _exclusive_cumprod(one_minus)
-            w = alpha * T_excl  # [A, G, P]
-            gC = g_img[rows]  # [A, P, C]
-            cg = torch.bmm(ch.color, gC.transpose(1, 2))  # c . grad, [A,G,P]
+            cp = torch.cumprod(one_minus, 1)
+            T0 = T_after[rows] / cp[:, -1]  # T before this chunk, [A, P]
+            ratio = alpha / one_minus
+            w = (cp * ratio).mul_(T0[:, None])  # alpha_i T_i, [A, G, P]
+            gC = g_img[rows]  # [A, C, P]
+            cg = torch.bmm(ch.color, gC)  # c . grad, [A, G, P]
             wc = w * cg
-            behind = (torch.flip(torch.cumsum(torch.flip(wc, [1]), 1), [1])
-                      - wc + s_after[rows][:, None])
-            g_alpha = T_excl * cg - behind / one_minus
-            g_alpha = torch.where(
-                (alpha > 0) & (ch.raw <= MAX_ALPHA), g_alpha,
-                torch.zeros_like(g_alpha))
-            g_sigma = -g_alpha * ch.raw  # d alpha / d sigma = -o exp(-sigma)
-            a, b, c = ch.abc
-            dx, dy = ch.dx, ch.dy
-            g_mean = torch.stack([
-                (g_sigma * (a * dx + b * dy)).sum(-1),
-                (g_sigma * (c * dy + b * dx)).sum(-1)], -1)
-            g_conic = torch.stack([
-                0.5 * (g_sigma * dx * dx).sum(-1),
-                (g_sigma * dx * dy).sum(-1),
-                0.5 * (g_sigma * dy * dy).sum(-1)], -1)
-            g_color = torch.bmm(w, gC)  # [A, G, C]
-            g_opac = (g_alpha * ch.vis).sum(-1)
-            flat = ch.idx.reshape(-1)
-            for acc, g in zip(grads, (g_mean, g_conic, g_color, g_opac)):
-                acc.index_add_(0, flat, g.reshape(flat.numel(), *acc.shape[1:]))
+            # colour behind entry i (later entries, later chunks, background)
+            behind = (wc.sum(1) + s_after[rows])[:, None] - wc.cumsum(1)
+            # d C / d alpha_i = T_i c_i - behind_i / (1 - alpha_i); times
+            # d alpha / d (log o - sigma) = alpha (unclamped entries)
+            g_logit = wc - behind.mul_(ratio)
+            if ch.clamped:
+                g_logit.masked_fill_(ch.raw > MAX_ALPHA, 0.0)
+            g_color = torch.einsum('agp,acp->agc', w, gC)  # [A, G, C]
+            g = torch.cat([ch.grad_params(g_logit), g_color], -1)
+            grads.index_add_(0, ch.idx.reshape(-1), g.flatten(0, 1))
             s_after[rows] += wc.sum(1)
             T_after[rows] = T0
-        g_means, g_conics, g_colors, g_opac = (
-            g[:-1].view(B, N, *g.shape[1:]) for g in grads)
-        return (g_means, g_conics, g_colors, g_opac, None, None, None, None,
-                None, None, None)
+        grads = grads[:-1].view(B, N, -1)
+        g_opac = grads[..., 5] / opacities  # d log o / d o
+        return (grads[..., 0:2], grads[..., 2:5], grads[..., 6:], g_opac,
+                None, None, None, None, None, None, None)
 
 
-def _flat_params(means2d: Tensor, conics: Tensor, colors: Tensor,
-                 opacities: Tensor) -> Tuple[Tensor, ...]:
-    """[B, N, ...] -> [B*N + 1, ...], the last row a transparent dummy."""
-    out = []
-    for t in (means2d, conics, colors, opacities):
-        flat = t.reshape(-1, *t.shape[2:])
-        out.append(torch.cat([flat, torch.zeros_like(flat[:1])], 0))
-    return tuple(out)
+def _pack(means2d: Tensor, conics: Tensor, colors: Tensor,
+          opacities: Tensor) -> Tensor:
+    """One gather-friendly table [B*N + 1, 6 + C]: means (0:2), conics
+    (2:5), log-opacity (5), colours (6:). The last row is a transparent
+    dummy that the -1 padding of the tile lists points at."""
+    B, N, C = colors.shape
+    log_o = torch.log(opacities.clamp_min(1e-30)).unsqueeze(-1)
+    packed = torch.cat([means2d, conics, log_o, colors], -1).view(B * N, -1)
+    dummy = packed.new_zeros(1, 6 + C)
+    dummy[0, 5] = math.log(1e-30)
+    return torch.cat([packed, dummy], 0)
 
 
 def _chunk_width(counts: Tensor, P: int, K: int, chunk_elems: int) -> int:
@@ -284,29 +322,29 @@ def _chunk_width(counts: Tensor, P: int, K: int, chunk_elems: int) -> int:
 
 
 def _tile(img: Tensor, tile_size: int) -> Tensor:
-    """[B, C, H, W] -> [B * tiles, tile_size**2, C] (zero padded)."""
+    """[B, C, H, W] -> [B * tiles, C, tile_size**2] (zero padded)."""
     B, C, H, W = img.shape
     ty, tx = math.ceil(H / tile_size), math.ceil(W / tile_size)
     img = torch.nn.functional.pad(
         img, (0, tx * tile_size - W, 0, ty * tile_size - H))
     img = img.view(B, C, ty, tile_size, tx, tile_size)
-    return img.permute(0, 2, 4, 3, 5, 1).reshape(B * ty * tx, -1, C)
+    return img.permute(0, 2, 4, 1, 3, 5).reshape(B * ty * tx, C, -1)
 
 
 def _untile(x: Tensor, B: int, width: int, height: int,
             tile_size: int) -> Tensor:
-    """[B * tiles, tile_size**2, C] -> [B, C, H, W]."""
+    """[B * tiles, C, tile_size**2] -> [B, C, H, W]."""
     ty, tx = math.ceil(height / tile_size), math.ceil(width / tile_size)
-    C = x.shape[-1]
-    x = x.view(B, ty, tx, tile_size, tile_size, C).permute(0, 5, 1, 3, 2, 4)
+    C = x.shape[1]
+    x = x.view(B, ty, tx, C, tile_size, tile_size).permute(0, 3, 1, 4, 2, 5)
     x = x.reshape(B, C, ty * tile_size, tx * tile_size)
     return x[:, :, :height, :width]
 
 
 def rasterize(means2d: Tensor, conics: Tensor, radii: Tensor, depths: Tensor,
               colors: Tensor, opacities: Tensor, background: Tensor,
-              width: int, height: int, tile_size: int = 16,
-              chunk_elems: int = 1 << 22) -> Tuple[Tensor, Tensor]:
+              width: int, height: int, tile_size: int = 8,
+              chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
     """Composite projected Gaussians front to back.
 
     Args:
@@ -327,8 +365,8 @@ def rasterize(means2d: Tensor, conics: Tensor, radii: Tensor, depths: Tensor,
 
 
 def render_torch(gaussians: Gaussians, camera: Camera, background: Tensor,
-                 tile_size: int = 16,
-                 chunk_elems: int = 1 << 22) -> Tuple[Tensor, Tensor]:
+                 tile_size: int = 8,
+                 chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
     """Project and rasterize with PyTorch ops only (see module docstring)."""
     g = gaussians
     scales = effective_scales(g.means, g.scales, camera)
