@@ -309,7 +309,8 @@ def _pack(means2d: Tensor, conics: Tensor, colors: Tensor,
     dummy that the -1 padding of the tile lists points at."""
     B, N, C = colors.shape
     log_o = torch.log(opacities.clamp_min(1e-30)).unsqueeze(-1)
-    packed = torch.cat([means2d, conics, log_o, colors], -1).view(B * N, -1)
+    packed = torch.cat([means2d, conics, log_o, colors],
+                       -1).reshape(B * N, 6 + C)
     dummy = packed.new_zeros(1, 6 + C)
     dummy[0, 5] = math.log(1e-30)
     return torch.cat([packed, dummy], 0)

@@ -218,3 +218,9 @@ def test_unknown_backend_and_gsplat_on_cpu_are_named():
 def test_auto_backend_on_cpu_is_torch():
     from gmae_bench.render import resolve_backend
     assert resolve_backend('auto', torch.zeros(1)) == 'torch'
+
+
+def test_empty_gaussian_set_renders_background():
+    g = random_gaussians(2, 3).take(torch.zeros(2, 0, dtype=torch.long))
+    out = render(g, ortho_camera(8), 'torch', background=(0.3, 0.3, 0.3))
+    assert torch.allclose(out.image, torch.full_like(out.image, 0.3))
