@@ -12,5 +12,4 @@ _base_ = [
 ]
 custom_hooks = [
     dict(type='gmae_bench.ReconstructionHook', interval=5000),
-    dict(type='gmae_bench.FiniteLossHook'),
 ]

@@ -13,7 +13,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import DictAction  # noqa: E402
 
-from gmae_bench.utils.config import load_config, prepare_runtime  # noqa: E402
+from gmae_bench.utils.config import (check_data_paths,  # noqa: E402
+                                     load_config, prepare_runtime)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -38,6 +39,7 @@ def main(argv=None) -> dict:
     cfg = load_config(args.config, args.cfg_options)
     cfg = prepare_runtime(cfg, args.config, work_dir=args.work_dir,
                           launcher=args.launcher)
+    check_data_paths(cfg, ('test_dataloader', ))
     cfg.load_from = args.checkpoint
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)

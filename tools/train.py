@@ -15,7 +15,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import DictAction  # noqa: E402
 
-from gmae_bench.utils.config import load_config, prepare_runtime  # noqa: E402
+from gmae_bench.utils.config import (check_data_paths,  # noqa: E402
+                                     load_config, prepare_runtime)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -46,6 +47,7 @@ def main(argv=None) -> None:
     cfg = prepare_runtime(cfg, args.config, work_dir=args.work_dir,
                           amp=args.amp, resume=args.resume,
                           launcher=args.launcher)
+    check_data_paths(cfg, ('train_dataloader', 'val_dataloader'))
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -12,5 +12,4 @@ _base_ = [
 model = dict(decoder=dict(num_queries=64))
 custom_hooks = [
     dict(type='gmae_bench.ReconstructionHook', interval=5000),
-    dict(type='gmae_bench.FiniteLossHook'),
 ]

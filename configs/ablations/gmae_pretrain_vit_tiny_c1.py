@@ -12,5 +12,4 @@ _base_ = [
 model = dict(head=dict(scale_max=1.0))
 custom_hooks = [
     dict(type='gmae_bench.ReconstructionHook', interval=200),
-    dict(type='gmae_bench.FiniteLossHook'),
 ]

@@ -12,5 +12,4 @@ _base_ = [
 model = dict(decoder=dict(num_queries=32))
 custom_hooks = [
     dict(type='gmae_bench.ReconstructionHook', interval=200),
-    dict(type='gmae_bench.FiniteLossHook'),
 ]

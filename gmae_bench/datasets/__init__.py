@@ -1,4 +1,4 @@
 """Data transforms registered in the gmae_bench scope."""
-from .transforms import GrayToRGB
+from .transforms import GrayToRGB, ImageDecodeError, LoadImage
 
-__all__ = ['GrayToRGB']
+__all__ = ['GrayToRGB', 'ImageDecodeError', 'LoadImage']

@@ -1,15 +1,57 @@
-"""Small data transforms."""
+"""Data transforms: robust image loading and grey-to-RGB."""
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from ..registry import TRANSFORMS
+
+
+class ImageDecodeError(OSError):
+    """An image file that cannot be read completely."""
+
+
+@TRANSFORMS.register_module()
+class LoadImage:
+    """Read ``results['img_path']`` completely with PIL and give a 3-channel
+    uint8 BGR array (the layout mmcv's ``LoadImageFromFile`` gives, so the
+    rest of an OpenMMLab pipeline is unchanged).
+
+    Grey, grey+alpha, palette, RGBA (alpha dropped) and 16-bit images are
+    converted to RGB. A missing, corrupt or truncated file raises
+    :class:`ImageDecodeError` naming the file (cv2 would silently return a
+    partly grey image for a truncated JPEG, or None).
+    """
+
+    def __call__(self, results: dict) -> dict:
+        path = results['img_path']
+        try:
+            with Image.open(path) as im:
+                im.load()  # decode everything now: truncation raises here
+                if im.mode in ('I;16', 'I;16B', 'I', 'F'):
+                    arr = np.asarray(im, dtype=np.float64)
+                    top = max(arr.max(), 1.0)
+                    im = Image.fromarray((arr / top * 255).astype(np.uint8))
+                rgb = np.asarray(im.convert('RGB'))
+        except FileNotFoundError as e:
+            raise ImageDecodeError(f'image file not found: {path}') from e
+        except (UnidentifiedImageError, OSError, ValueError,
+                SyntaxError) as e:
+            raise ImageDecodeError(
+                f'cannot decode image {path}: {type(e).__name__}: {e}') from e
+        img = np.ascontiguousarray(rgb[..., ::-1])  # RGB -> BGR (mmcv)
+        results['img'] = img
+        results['img_shape'] = img.shape[:2]
+        results['ori_shape'] = img.shape[:2]
+        return results
+
+    def __repr__(self) -> str:
+        return 'LoadImage()'
 
 
 @TRANSFORMS.register_module()
 class GrayToRGB:
     """Give single-channel images 3 identical channels (``results['img']``).
 
-    For datasets that hand over raw arrays (Fashion-MNIST) rather than files
-    decoded in colour mode.
+    For datasets that hand over raw arrays (Fashion-MNIST) rather than files.
     """
 
     def __call__(self, results: dict) -> dict:

@@ -90,3 +90,70 @@ class FiniteLossHook(Hook):
             f"{ckpt or 'none written yet'}. Resume from it with "
             '`tools/train.py CONFIG --resume` after lowering the lr or '
             'enabling gradient clipping (optim_wrapper.clip_grad).')
+
+
+@HOOKS.register_module()
+class RNGStateHook(Hook):
+    """Save the random generators' states in every checkpoint and restore
+    them on resume, so that a resumed run draws the same masks and
+    augmentations as an uninterrupted one (python ``random``, numpy, torch
+    CPU and CUDA; dataloader workers are re-seeded per epoch by mmengine
+    when ``persistent_workers=False``)."""
+    priority = 'VERY_LOW'
+
+    def __init__(self) -> None:
+        self._resumed: Optional[dict] = None
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        import random
+
+        import numpy as np
+        state = dict(python=random.getstate(), numpy=np.random.get_state(),
+                     torch=torch.get_rng_state())
+        if torch.cuda.is_available():
+            state['cuda'] = torch.cuda.get_rng_state_all()
+        checkpoint['rng_state'] = state
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        self._resumed = checkpoint.get('rng_state')
+
+    def before_train(self, runner) -> None:
+        """Runs after resume (Runner.train loads first, then the loop)."""
+        if not self._resumed:
+            return
+        import random
+
+        import numpy as np
+        state, self._resumed = self._resumed, None
+        random.setstate(state['python'])
+        np.random.set_state(state['numpy'])
+        torch.set_rng_state(state['torch'])
+        if 'cuda' in state and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state['cuda'])
+        runner.logger.info('random generator states restored from the '
+                           'checkpoint')
+
+
+@HOOKS.register_module()
+class StrictLoadHook(Hook):
+    """Refuse a resumed / ``load_from`` checkpoint that does not fit the
+    model (mmengine loads those non-strictly and only warns), naming the
+    file and the keys, before anything is loaded."""
+    priority = 'VERY_HIGH'
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        from ..utils.checkpoint import CheckpointError, state_dict_of
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        own = model.state_dict()
+        sd = state_dict_of(checkpoint)
+        missing = [k for k in own if k not in sd]
+        unexpected = [k for k in sd if k not in own]
+        wrong = [k for k in sd if k in own and sd[k].shape != own[k].shape]
+        if missing or unexpected or wrong:
+            src = getattr(runner, '_load_from', None) or 'the checkpoint'
+            raise CheckpointError(
+                f'{src} does not fit {type(model).__name__} of this config '
+                f'(wrong model?): {len(missing)} missing, e.g. {missing[:5]}; '
+                f'{len(unexpected)} unexpected, e.g. {unexpected[:5]}; '
+                f'{len(wrong)} of another shape, e.g. {wrong[:5]}')

@@ -86,6 +86,10 @@ class PixelHead(BaseModule):
         """
         patches = self.predict_patches(pred, imgs)
         loss = masked_mse(patches, self.target(imgs), mask)
+        if not bool(torch.isfinite(pred).all()):
+            # the renderer culls NaN Gaussians, which would hide a diverged
+            # decoder behind a finite loss: report it as a NaN loss
+            loss = loss * float('nan')
         if not self.norm_pix:
             return dict(loss=loss, mse_pixels=loss.detach())
         with torch.no_grad():

@@ -43,6 +43,32 @@ def load_checkpoint_file(path: str, map_location: str = 'cpu') -> dict:
             f'cannot read checkpoint {path}: {type(e).__name__}: {e}') from e
 
 
+def latest_checkpoint(work_dir: str):
+    """Newest complete checkpoint in ``work_dir`` (None if there is none).
+
+    Prefers mmengine's ``last_checkpoint`` record; if that file is missing
+    or unreadable (e.g. the run was killed while writing), falls back to the
+    ``epoch_*/iter_*.pth`` with the highest number that is a complete file.
+    """
+    import glob
+    import re
+    import zipfile
+    candidates = []
+    record = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(record):
+        with open(record) as f:
+            candidates.append(f.read().strip())
+    numbered = glob.glob(osp.join(work_dir, 'epoch_*.pth')) + glob.glob(
+        osp.join(work_dir, 'iter_*.pth'))
+    candidates += sorted(
+        numbered, key=lambda p: int(re.findall(r'(\d+)\.pth$', p)[0]),
+        reverse=True)
+    for path in candidates:
+        if osp.isfile(path) and zipfile.is_zipfile(path):
+            return path
+    return None
+
+
 def mmengine_local_loader(filename: str, map_location=None) -> dict:
     """Replacement for mmengine's local-file loader (resume, load_from)."""
     filename = osp.expanduser(filename)

@@ -44,12 +44,17 @@ def prepare_runtime(cfg: Config, config_path: str,
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        from .checkpoint import latest_checkpoint
+        latest = latest_checkpoint(cfg.work_dir)
+        cfg.resume, cfg.load_from = latest is not None, latest
+        print_log(f'--resume: {latest or "no checkpoint, starting fresh"}',
+                  logger='current')
     elif resume is not None:
         if not osp.isfile(resume):
             raise FileNotFoundError(f'--resume checkpoint not found: {resume}')
         cfg.resume, cfg.load_from = True, resume
     cfg.launcher = launcher
+    _add_guard_hooks(cfg)
     dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
     if not torch.cuda.is_available():
         if dist_cfg.get('backend') == 'nccl':
@@ -58,6 +63,45 @@ def prepare_runtime(cfg: Config, config_path: str,
             _init_cpu_distributed(cfg)
     os.makedirs(cfg.work_dir, exist_ok=True)
     return cfg
+
+
+def _add_guard_hooks(cfg: Config) -> None:
+    """Every run stops on a NaN loss, refuses checkpoints of another model
+    and saves / restores RNG states (gmae_bench.engine.GUARD_HOOKS)."""
+    imports = cfg.get('custom_imports', {}).get('imports', [])
+    if 'gmae_bench.engine' not in imports:
+        return  # a config without gmae_bench's engine: leave it alone
+    from ..engine import GUARD_HOOKS
+    hooks = list(cfg.get('custom_hooks', []))
+    have = {h['type'] for h in hooks}
+    hooks += [dict(type=t) for t in GUARD_HOOKS if t not in have]
+    cfg.custom_hooks = hooks
+
+
+def check_data_paths(cfg: Config, loaders=('train_dataloader',
+                                           'val_dataloader')) -> None:
+    """Fail early, naming the config key, when a dataset path is missing."""
+    for loader in loaders:
+        ds = cfg.get(loader)
+        key = f'{loader}.dataset'
+        ds = ds.get('dataset') if ds else None
+        while ds is not None:
+            root = ds.get('data_root', '') or ''
+            if root and not osp.isdir(root):
+                raise FileNotFoundError(
+                    f"{key}.data_root='{root}' does not exist: install the "
+                    f'data there (README) or set --cfg-options '
+                    f'{key}.data_root=PATH')
+            ann = ds.get('ann_file', '') or ''
+            if ann:
+                path = ann if osp.isabs(ann) else osp.join(root, ann)
+                if not osp.isfile(path):
+                    raise FileNotFoundError(
+                        f"{key}.ann_file='{ann}' not found ({path})")
+            if 'dataset' in ds:  # RepeatDataset and other wrappers
+                ds, key = ds['dataset'], f'{key}.dataset'
+            else:
+                ds = None
 
 
 def _init_cpu_distributed(cfg: Config) -> None:

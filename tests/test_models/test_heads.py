@@ -87,3 +87,13 @@ def test_gaussian_head_rejects_unknown_renderer_keys():
     with pytest.raises(KeyError, match='camera'):
         build(dict(type='gmae_bench.GaussianHead', patch_size=8,
                    renderer=dict(camera=dict(focal=3))))
+
+
+def test_non_finite_decoder_output_gives_a_nan_loss(tiny_gmae_cfg):
+    """NaN Gaussians are culled by the renderer; the loss must not hide
+    them (FiniteLossHook then stops training)."""
+    model = build(tiny_gmae_cfg)
+    pred = torch.randn(2, 12, 14)
+    pred[0, 3, 0] = float('nan')
+    out = model.head.loss(pred, torch.rand(2, 3, 32, 32), torch.ones(2, 16))
+    assert torch.isnan(out['loss'])

@@ -4,7 +4,7 @@
 data_root = 'data/imagenet/'
 bgr_mean = [103.53, 116.28, 123.675]
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='gmae_bench.LoadImage'),
     dict(type='RandomResizedCrop', scale=224, backend='pillow',
          interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
@@ -18,7 +18,7 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='gmae_bench.LoadImage'),
     dict(type='ResizeEdge', scale=256, edge='short', backend='pillow',
          interpolation='bicubic'),
     dict(type='CenterCrop', crop_size=224),

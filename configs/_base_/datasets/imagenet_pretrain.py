@@ -1,7 +1,7 @@
 # ImageNet-1k pretraining data: RandomResizedCrop(0.2-1, bicubic) + flip.
 data_root = 'data/imagenet/'
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='gmae_bench.LoadImage'),
     dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
          backend='pillow', interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),
@@ -10,7 +10,8 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=256,  # per GPU; 16 GPUs -> 4096 (FB-MAE / GMAE)
     num_workers=10,
-    persistent_workers=True,
+    # non-persistent workers are re-seeded each epoch: exact --resume
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(type='ImageNet', data_root=data_root, split='train',

