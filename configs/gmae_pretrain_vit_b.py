@@ -1,5 +1,7 @@
-# GMAE ViT-B/16 pretraining on ImageNet-1k: 400 epochs, mask 0.75, k=256, c=1.0.
-# python tools/train.py configs/gmae_pretrain_vit_b.py   (data in data/imagenet/)
+# GMAE ViT-B/16 pretraining on ImageNet-1k: 400 epochs, mask 0.75, k=256,
+# c=1.0.
+# python tools/train.py configs/gmae_pretrain_vit_b.py   (data in
+# data/imagenet/)
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=['gmae_bench.models', 'gmae_bench.engine'],

@@ -1,5 +1,6 @@
 # MAE ViT-B/16 pretraining on ImageNet-1k: 400 epochs, mask 0.75.
-# python tools/train.py configs/mae_pretrain_vit_b.py   (data in data/imagenet/)
+# python tools/train.py configs/mae_pretrain_vit_b.py   (data in
+# data/imagenet/)
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=['gmae_bench.models', 'gmae_bench.engine'],

@@ -13,8 +13,8 @@ from torch import Tensor
 
 from . import datasets  # noqa: F401  (registers GrayToRGB)
 
-BATCH_AUGMENTS = Registry('batch augment', parent=MMPRETRAIN_BATCH_AUGMENTS,
-                          scope='gmae_bench')
+BATCH_AUGMENTS = Registry(
+    'batch augment', parent=MMPRETRAIN_BATCH_AUGMENTS, scope='gmae_bench')
 
 
 @BATCH_AUGMENTS.register_module()
@@ -26,15 +26,22 @@ class TimmMixup:
     (``train_dataloader.drop_last=True``).
     """
 
-    def __init__(self, mixup_alpha: float = 0.8, cutmix_alpha: float = 1.0,
-                 prob: float = 1.0, switch_prob: float = 0.5,
+    def __init__(self,
+                 mixup_alpha: float = 0.8,
+                 cutmix_alpha: float = 1.0,
+                 prob: float = 1.0,
+                 switch_prob: float = 0.5,
                  label_smoothing: float = 0.1,
                  num_classes: int = 1000) -> None:
         from timm.data import Mixup
-        self.mixup = Mixup(mixup_alpha=mixup_alpha, cutmix_alpha=cutmix_alpha,
-                           prob=prob, switch_prob=switch_prob, mode='batch',
-                           label_smoothing=label_smoothing,
-                           num_classes=num_classes)
+        self.mixup = Mixup(
+            mixup_alpha=mixup_alpha,
+            cutmix_alpha=cutmix_alpha,
+            prob=prob,
+            switch_prob=switch_prob,
+            mode='batch',
+            label_smoothing=label_smoothing,
+            num_classes=num_classes)
 
     def __call__(self, inputs: Tensor,
                  batch_score: Tensor) -> Tuple[Tensor, Tensor]:

@@ -9,22 +9,31 @@ from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import \
     OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
-from mmengine.registry import Registry
 from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+from mmengine.registry import Registry
 
 MODELS = Registry(
-    'model', parent=MMENGINE_MODELS, scope='gmae_bench',
+    'model',
+    parent=MMENGINE_MODELS,
+    scope='gmae_bench',
     locations=['gmae_bench.models'])
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer wrapper constructor',
-    parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS, scope='gmae_bench',
+    parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
+    scope='gmae_bench',
     locations=['gmae_bench.engine'])
 HOOKS = Registry(
-    'hook', parent=MMENGINE_HOOKS, scope='gmae_bench',
+    'hook',
+    parent=MMENGINE_HOOKS,
+    scope='gmae_bench',
     locations=['gmae_bench.engine'])
 DATASETS = Registry(
-    'dataset', parent=MMENGINE_DATASETS, scope='gmae_bench',
+    'dataset',
+    parent=MMENGINE_DATASETS,
+    scope='gmae_bench',
     locations=['gmae_bench.datasets'])
 TRANSFORMS = Registry(
-    'transform', parent=MMENGINE_TRANSFORMS, scope='gmae_bench',
+    'transform',
+    parent=MMENGINE_TRANSFORMS,
+    scope='gmae_bench',
     locations=['gmae_bench.datasets'])

@@ -34,8 +34,11 @@ def reconstruction_grid(rec: Dict, path: str) -> str:
     n = rec['image'].shape[0]
     ncols = len(cols) + (1 if screen is not None else 0)
     extra = 1 if screen is not None else 0
-    fig, axes = plt.subplots(n + extra, ncols, squeeze=False,
-                             figsize=(2.2 * ncols, 2.2 * (n + extra)))
+    fig, axes = plt.subplots(
+        n + extra,
+        ncols,
+        squeeze=False,
+        figsize=(2.2 * ncols, 2.2 * (n + extra)))
     for i in range(n):
         for j, key in enumerate(cols):
             axes[i, j].imshow(to_hwc(rec[key][i]))
@@ -45,10 +48,13 @@ def reconstruction_grid(rec: Dict, path: str) -> str:
             ax = axes[i, len(cols)]
             ax.imshow(to_hwc(rec['recon'][i]), alpha=0.35)
             uv = screen['means2d'][i].cpu().numpy()
-            ax.scatter(uv[:, 0] - 0.5, uv[:, 1] - 0.5,
-                       s=4 * screen['sigma'][i].cpu().numpy(),
-                       c=screen['depth'][i].cpu().numpy(), cmap='viridis',
-                       linewidths=0)
+            ax.scatter(
+                uv[:, 0] - 0.5,
+                uv[:, 1] - 0.5,
+                s=4 * screen['sigma'][i].cpu().numpy(),
+                c=screen['depth'][i].cpu().numpy(),
+                cmap='viridis',
+                linewidths=0)
             ax.set_xlim(-0.5, rec['image'].shape[-1] - 0.5)
             ax.set_ylim(rec['image'].shape[-2] - 0.5, -0.5)
             if i == 0:
@@ -60,9 +66,11 @@ def reconstruction_grid(rec: Dict, path: str) -> str:
         for ax in axes[n]:
             ax.axis('off')
         ax = fig.add_subplot(n + extra, 1, n + extra)
-        ax.hist2d(screen['depth'].flatten().cpu().numpy(),
-                  screen['sigma'].flatten().cpu().numpy(), bins=30,
-                  cmap='magma')
+        ax.hist2d(
+            screen['depth'].flatten().cpu().numpy(),
+            screen['sigma'].flatten().cpu().numpy(),
+            bins=30,
+            cmap='magma')
         ax.set_xlabel('view depth z')
         ax.set_ylabel('on-screen std (px)')
         ax.set_title('Gaussian size vs depth (whole batch)', fontsize=8)
@@ -85,14 +93,12 @@ def layering_figure(path: str, image: np.ndarray, recon: np.ndarray,
     """
     plt = _plt()
     ncols = max(5, len(first_k), len(layers))
-    fig, axes = plt.subplots(3, ncols, squeeze=False,
-                             figsize=(1.8 * ncols, 1.9 * 3))
-    row1 = [(image, 'input'), (recon, 'GMAE render'),
-            (edges, 'layer edges'), (fg_gt, 'human figure'),
-            (fg_pred, 'GMAE figure')]
+    fig, axes = plt.subplots(
+        3, ncols, squeeze=False, figsize=(1.8 * ncols, 1.9 * 3))
+    row1 = [(image, 'input'), (recon, 'GMAE render'), (edges, 'layer edges'),
+            (fg_gt, 'human figure'), (fg_pred, 'GMAE figure')]
     for ax, (im, title) in zip(axes[0], row1):
-        ax.imshow(im, cmap='gray' if im.ndim == 2 else None,
-                  vmin=0, vmax=1)
+        ax.imshow(im, cmap='gray' if im.ndim == 2 else None, vmin=0, vmax=1)
         ax.set_title(title, fontsize=7)
     for ax, (k, im) in zip(axes[1], sorted(first_k.items())):
         ax.imshow(to_hwc(im))

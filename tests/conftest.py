@@ -9,9 +9,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get('GMAE_DATA', ROOT / 'data'))
 
 # A ViT small enough for unit tests (never build ViT-B in a test).
-TINY_VIT = dict(type='gmae_bench.ViT',
-                arch=dict(embed_dims=32, depth=2, num_heads=2),
-                img_size=32, patch_size=8)
+TINY_VIT = dict(
+    type='gmae_bench.ViT',
+    arch=dict(embed_dims=32, depth=2, num_heads=2),
+    img_size=32,
+    patch_size=8)
 
 
 def pytest_configure(config):
@@ -43,21 +45,36 @@ def data_root() -> Path:
 @pytest.fixture
 def tiny_mae_cfg() -> dict:
     return dict(
-        type='gmae_bench.MaskedAutoencoder', backbone=dict(TINY_VIT),
-        decoder=dict(type='gmae_bench.MAEDecoder', embed_dims=16, depth=1,
-                     num_heads=2, out_dim=8 * 8 * 3),
+        type='gmae_bench.MaskedAutoencoder',
+        backbone=dict(TINY_VIT),
+        decoder=dict(
+            type='gmae_bench.MAEDecoder',
+            embed_dims=16,
+            depth=1,
+            num_heads=2,
+            out_dim=8 * 8 * 3),
         head=dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=True))
 
 
 @pytest.fixture
 def tiny_gmae_cfg() -> dict:
     return dict(
-        type='gmae_bench.MaskedAutoencoder', backbone=dict(TINY_VIT),
-        decoder=dict(type='gmae_bench.MAEDecoder', embed_dims=16, depth=1,
-                     num_heads=2, out_dim=14, num_queries=12,
-                     pred_bias=False, pred_init='torch_default'),
-        head=dict(type='gmae_bench.GaussianHead', patch_size=8,
-                  scale_max=2.0, renderer=dict(backend='torch')))
+        type='gmae_bench.MaskedAutoencoder',
+        backbone=dict(TINY_VIT),
+        decoder=dict(
+            type='gmae_bench.MAEDecoder',
+            embed_dims=16,
+            depth=1,
+            num_heads=2,
+            out_dim=14,
+            num_queries=12,
+            pred_bias=False,
+            pred_init='torch_default'),
+        head=dict(
+            type='gmae_bench.GaussianHead',
+            patch_size=8,
+            scale_max=2.0,
+            renderer=dict(backend='torch')))
 
 
 def build(cfg: dict):
@@ -74,8 +91,13 @@ def run_tool(args, env_extra=None, timeout=900) -> str:
     import subprocess
     env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='2')
     env.update(env_extra or {})
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    proc = subprocess.run(
+        args,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-5000:]
     return out
@@ -89,10 +111,12 @@ def tiny_runs(tmp_path_factory, data_root) -> dict:
     out = {}
     for method in ('mae', 'gmae'):
         wd = tmp_path_factory.mktemp(f'{method}_pretrain_vit_tiny')
-        run_tool([sys.executable, 'tools/train.py',
-                  f'configs/{method}_pretrain_vit_tiny.py', '--work-dir',
-                  str(wd), '--cfg-options', 'train_dataloader.dataset.times=1',
-                  'train_cfg.max_epochs=1', 'train_dataloader.num_workers=0',
-                  'train_dataloader.persistent_workers=False'])
+        run_tool([
+            sys.executable, 'tools/train.py',
+            f'configs/{method}_pretrain_vit_tiny.py', '--work-dir',
+            str(wd), '--cfg-options', 'train_dataloader.dataset.times=1',
+            'train_cfg.max_epochs=1', 'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False'
+        ])
         out[method] = wd
     return out

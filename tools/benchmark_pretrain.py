@@ -40,23 +40,27 @@ def parse_args(argv=None):
     p.add_argument('--batch-size', type=int, default=8)
     p.add_argument('--steps', type=int, default=5, help='timed steps each')
     p.add_argument('--warmup', type=int, default=1)
-    p.add_argument('--backend', default='auto',
-                   help="renderer backend for GMAE ('auto', 'torch', ...)")
-    p.add_argument('--device', default='cuda' if torch.cuda.is_available()
-                   else 'cpu')
+    p.add_argument(
+        '--backend',
+        default='auto',
+        help="renderer backend for GMAE ('auto', 'torch', ...)")
+    p.add_argument(
+        '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     return p.parse_args(argv)
 
 
 def build_model(config: str, args):
     from mmengine.config import Config
+
     import gmae_bench.models  # noqa: F401
     from gmae_bench.registry import MODELS
     cfg = Config.fromfile(config).model
     (ed, depth, heads), (dd, ddepth, dheads) = ARCHS[args.arch]
     p = args.patch_size
-    cfg.backbone.update(arch=dict(embed_dims=ed, depth=depth,
-                                  num_heads=heads),
-                        img_size=args.img_size, patch_size=p)
+    cfg.backbone.update(
+        arch=dict(embed_dims=ed, depth=depth, num_heads=heads),
+        img_size=args.img_size,
+        patch_size=p)
     cfg.decoder.update(embed_dims=dd, depth=ddepth, num_heads=dheads)
     if cfg.head.type.endswith('GaussianHead'):
         cfg.decoder.num_queries = args.num_queries
@@ -112,11 +116,15 @@ def main(argv=None) -> dict:
     from mmengine.logging import MMLogger
     MMLogger.get_instance('gmae_bench', log_level='WARNING')
     torch.manual_seed(0)
-    models = {m: build_model(c, args) for m, c in
-              (('mae', args.mae_config), ('gmae', args.gmae_config))}
+    models = {
+        m: build_model(c, args)
+        for m, c in (('mae', args.mae_config), ('gmae', args.gmae_config))
+    }
     lr = 1.5e-4 * args.batch_size / 256
-    opts = {m: torch.optim.AdamW(models[m].parameters(), lr=lr,
-                                 betas=(0.9, 0.95)) for m in models}
+    opts = {
+        m: torch.optim.AdamW(models[m].parameters(), lr=lr, betas=(0.9, 0.95))
+        for m in models
+    }
     x = photo_batch(args.batch_size, args.img_size).to(args.device)
 
     def step(m):
@@ -133,8 +141,10 @@ def main(argv=None) -> dict:
 
     times = {'mae': [], 'gmae': [], 'render': []}
     for i in range(args.warmup + args.steps):
-        sample = {m: timed(lambda: step(m), args.device) for m in
-                  ('mae', 'gmae')}
+        sample = {
+            m: timed(lambda: step(m), args.device)
+            for m in ('mae', 'gmae')
+        }
         with torch.no_grad():  # the current Gaussians, outside the timer
             pred = gmae.forward_train(x)[0]
         sample['render'] = timed(lambda: render_only(pred), args.device)
@@ -142,10 +152,12 @@ def main(argv=None) -> dict:
             for k, v in sample.items():
                 times[k].append(v)
     med = {k: statistics.median(v) for k, v in times.items()}
-    result = dict(mae_step_s=med['mae'], gmae_step_s=med['gmae'],
-                  render_s=med['render'],
-                  gmae_over_mae=med['gmae'] / med['mae'],
-                  render_share=med['render'] / med['gmae'])
+    result = dict(
+        mae_step_s=med['mae'],
+        gmae_step_s=med['gmae'],
+        render_s=med['render'],
+        gmae_over_mae=med['gmae'] / med['mae'],
+        render_share=med['render'] / med['gmae'])
     print(f'device={args.device} arch={args.arch} img={args.img_size} '
           f'patch={args.patch_size} k={args.num_queries} '
           f'batch={args.batch_size} steps={args.steps} '

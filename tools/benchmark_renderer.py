@@ -30,13 +30,18 @@ def parse_args(argv=None):
     p.add_argument('--size', type=int, default=224)
     p.add_argument('--batch-size', type=int, default=8)
     p.add_argument('--repeats', type=int, default=3)
-    p.add_argument('--state', default='random', choices=sorted(STATES),
-                   help='which Gaussians to render (see STATES)')
-    p.add_argument('--scaling-ks', type=int, nargs='*', default=[64, 256,
-                                                                  1024])
-    p.add_argument('--step-arch', default='base',
-                   help='ViT for the GMAE/MAE step ratio (tools/'
-                   'benchmark_pretrain.py --arch)')
+    p.add_argument(
+        '--state',
+        default='random',
+        choices=sorted(STATES),
+        help='which Gaussians to render (see STATES)')
+    p.add_argument(
+        '--scaling-ks', type=int, nargs='*', default=[64, 256, 1024])
+    p.add_argument(
+        '--step-arch',
+        default='base',
+        help='ViT for the GMAE/MAE step ratio (tools/'
+        'benchmark_pretrain.py --arch)')
     p.add_argument('--skip-step', action='store_true')
     p.add_argument('--worker', help=argparse.SUPPRESS)
     p.add_argument('--device', default=None)
@@ -66,14 +71,15 @@ def make_raw(state: str, batch: int, k: int, generator):
 def worker(args) -> dict:
     """Runs in its own process: time and peak memory of one backend."""
     import torch
+
     from gmae_bench.render import gaussians_from_raw, gmae_camera, render
     device = args.device or ('cuda' if args.worker == 'gsplat' else 'cpu')
     g = torch.Generator().manual_seed(0)
     raw = make_raw(args.state, args.batch_size, args.k,
                    g).to(device).requires_grad_(True)
     cam = gmae_camera(args.size, args.size)
-    w = torch.randn(args.batch_size, 3, args.size, args.size,
-                    generator=g).to(device)
+    w = torch.randn(
+        args.batch_size, 3, args.size, args.size, generator=g).to(device)
 
     def once():
         img = render(gaussians_from_raw(raw, 1.0), cam, args.worker).image
@@ -100,9 +106,13 @@ def worker(args) -> dict:
         peak = torch.cuda.max_memory_allocated() - base
     else:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - base
-    return dict(backend=args.worker, k=args.k, state=args.state,
-                device=device, seconds=statistics.median(times),
-                peak_mb=peak / 2**20)
+    return dict(
+        backend=args.worker,
+        k=args.k,
+        state=args.state,
+        device=device,
+        seconds=statistics.median(times),
+        peak_mb=peak / 2**20)
 
 
 DENSE_MB_PER_PAIR_PIXEL = 6227.0 / (8 * 256 * 224 * 224)  # measured
@@ -113,23 +123,35 @@ def spawn(backend: str, k: int, args, state: str = None) -> dict:
     if backend == 'dense':
         est = DENSE_MB_PER_PAIR_PIXEL * args.batch_size * k * args.size**2
         if est > 12 * 1024:
-            return dict(backend=backend, k=k, state=state,
-                        error=f'not run: needs ~{est / 1024:.0f} GB')
-    cmd = [sys.executable, __file__, '--worker', backend, '--k', str(k),
-           '--size', str(args.size), '--batch-size', str(args.batch_size),
-           '--repeats', str(args.repeats), '--state', state]
+            return dict(
+                backend=backend,
+                k=k,
+                state=state,
+                error=f'not run: needs ~{est / 1024:.0f} GB')
+    cmd = [
+        sys.executable, __file__, '--worker', backend, '--k',
+        str(k), '--size',
+        str(args.size), '--batch-size',
+        str(args.batch_size), '--repeats',
+        str(args.repeats), '--state', state
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()
-        return dict(backend=backend, k=k, state=state,
-                    error=tail[-1] if tail else
-                    f'worker exited with {proc.returncode}')
+        return dict(
+            backend=backend,
+            k=k,
+            state=state,
+            error=tail[-1]
+            if tail else f'worker exited with {proc.returncode}')
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def show(rows, ref='torch') -> None:
-    base = {(r['k'], r['state']): r for r in rows
-            if r['backend'] == ref and 'error' not in r}
+    base = {
+        (r['k'], r['state']): r
+        for r in rows if r['backend'] == ref and 'error' not in r
+    }
     print(f"{'backend':8s} {'state':7s} {'k':>5s} {'fwd+bwd s':>10s} "
           f"{'peak MB':>9s} {'time / torch':>12s} {'mem / torch':>11s}")
     for r in rows:
@@ -150,29 +172,35 @@ def main(argv=None) -> dict:
         print(json.dumps(worker(args)))
         return {}
     import torch
-    backends = ['torch', 'dense'] + (['gsplat']
-                                     if torch.cuda.is_available() else [])
+    backends = ['torch', 'dense'
+                ] + (['gsplat'] if torch.cuda.is_available() else [])
     print(f'render {args.batch_size} x {args.k} Gaussians at {args.size}x'
           f'{args.size}, fwd+bwd, median of {args.repeats}')
     main_rows = [spawn(b, args.k, args) for b in backends]
-    main_rows += [spawn(b, args.k, args, state) for state in sorted(STATES)
-                  if state != args.state for b in backends if b != 'dense']
+    main_rows += [
+        spawn(b, args.k, args, state) for state in sorted(STATES)
+        if state != args.state for b in backends if b != 'dense'
+    ]
     show(main_rows)
     scaling = []
     if args.scaling_ks:
         print('\nmemory vs k (torch backend bounded by one chunk; dense '
               'grows with k*H*W)')
-        scaling = [spawn(b, k, args) for k in args.scaling_ks
-                   for b in ('torch', 'dense')]
+        scaling = [
+            spawn(b, k, args) for k in args.scaling_ks
+            for b in ('torch', 'dense')
+        ]
         show(scaling)
     result = dict(main=main_rows, scaling=scaling)
     if not args.skip_step:
         from tools import benchmark_pretrain
         print('\nGMAE / MAE pretraining step (tools/benchmark_pretrain.py)')
-        result['step'] = benchmark_pretrain.main(
-            ['--arch', args.step_arch, '--img-size', str(args.size),
-             '--num-queries', str(args.k), '--batch-size',
-             str(args.batch_size), '--steps', '3'])
+        result['step'] = benchmark_pretrain.main([
+            '--arch', args.step_arch, '--img-size',
+            str(args.size), '--num-queries',
+            str(args.k), '--batch-size',
+            str(args.batch_size), '--steps', '3'
+        ])
     return result
 
 

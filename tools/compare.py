@@ -20,11 +20,17 @@ from typing import Dict, List
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.utils.results import (METRICS, PAPER,  # noqa: E402
-                                      ZERO_SHOT, Run, find_runs)
+from gmae_bench.utils.results import (
+    METRICS,
+    PAPER,
+    ZERO_SHOT,  # noqa: E402
+    Run,
+    find_runs)
 
-COLUMNS = ['task', 'pair', 'metric', 'MAE', 'GMAE', 'delta', 'baseline',
-           'paper MAE', 'paper GMAE']
+COLUMNS = [
+    'task', 'pair', 'metric', 'MAE', 'GMAE', 'delta', 'baseline', 'paper MAE',
+    'paper GMAE'
+]
 
 
 def fmt(v) -> str:
@@ -38,8 +44,8 @@ def table_rows(runs: List[Run]) -> List[Dict]:
         if r.task != 'zero_shot':
             pairs[r.pair_key][r.method] = r
     rows = []
-    for key in sorted(pairs, key=lambda k: (next(iter(
-            pairs[k].values())).task, k)):
+    for key in sorted(
+            pairs, key=lambda k: (next(iter(pairs[k].values())).task, k)):
         side = pairs[key]
         task = next(iter(side.values())).task
         arch = next(iter(side.values())).arch
@@ -47,34 +53,52 @@ def table_rows(runs: List[Run]) -> List[Dict]:
             mae = side.get('mae') and side['mae'].metrics.get(metric)
             gmae = side.get('gmae') and side['gmae'].metrics.get(metric)
             paper = PAPER.get((task, metric), {}) if arch == 'vit-b' else {}
-            rows.append(_row(task, key.replace('mae', '{g}mae', 1), metric,
-                             mae, gmae, paper=paper))
+            rows.append(
+                _row(
+                    task,
+                    key.replace('mae', '{g}mae', 1),
+                    metric,
+                    mae,
+                    gmae,
+                    paper=paper))
     for r in runs:  # zero-shot: MAE baseline, GMAE layers, model-free ref
         if r.task != 'zero_shot':
             continue
         for metric, mae, gmae, ref in ZERO_SHOT:
             m = r.metrics
-            rows.append(_row('zero_shot', r.name, metric,
-                             m.get(f'{metric}/{mae}'),
-                             m.get(f'{metric}/{gmae}'),
-                             baseline=m.get(f'{metric}/{ref}')))
+            rows.append(
+                _row(
+                    'zero_shot',
+                    r.name,
+                    metric,
+                    m.get(f'{metric}/{mae}'),
+                    m.get(f'{metric}/{gmae}'),
+                    baseline=m.get(f'{metric}/{ref}')))
     return rows
 
 
 def _row(task, pair, metric, mae, gmae, baseline=None, paper=None) -> Dict:
     paper = paper or {}
     delta = gmae - mae if mae is not None and gmae is not None else None
-    return {'task': task, 'pair': pair, 'metric': metric, 'MAE': mae,
-            'GMAE': gmae, 'delta': delta, 'baseline': baseline,
-            'paper MAE': paper.get('mae'), 'paper GMAE': paper.get('gmae')}
+    return {
+        'task': task,
+        'pair': pair,
+        'metric': metric,
+        'MAE': mae,
+        'GMAE': gmae,
+        'delta': delta,
+        'baseline': baseline,
+        'paper MAE': paper.get('mae'),
+        'paper GMAE': paper.get('gmae')
+    }
 
 
 def markdown(rows: List[Dict]) -> str:
-    lines = ['| ' + ' | '.join(COLUMNS) + ' |',
-             '|' + '---|' * len(COLUMNS)]
+    lines = ['| ' + ' | '.join(COLUMNS) + ' |', '|' + '---|' * len(COLUMNS)]
     for row in rows:
-        cells = [row[c] if isinstance(row[c], str) else fmt(row[c])
-                 for c in COLUMNS]
+        cells = [
+            row[c] if isinstance(row[c], str) else fmt(row[c]) for c in COLUMNS
+        ]
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
@@ -115,8 +139,11 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     for r in runs:
         if r.task == 'pretrain' and r.settings and 'mse_pixels' in r.metrics:
             groups[(r.arch, r.settings[other])].append(r)
-    groups = {g: rs for g, rs in groups.items()
-              if len({r.settings[key] for r in rs}) > 1}
+    groups = {
+        g: rs
+        for g, rs in groups.items() if len({r.settings[key]
+                                            for r in rs}) > 1
+    }
     if not groups:
         return False
     from gmae_bench.visualization import _plt
@@ -125,7 +152,8 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     for (arch, fixed), rs in sorted(groups.items()):
         rs = sorted(rs, key=lambda r: r.settings[key])
         ax.plot([r.settings[key] for r in rs],
-                [r.metrics['mse_pixels'] for r in rs], 'o-',
+                [r.metrics['mse_pixels'] for r in rs],
+                'o-',
                 label=f'{arch}, {other}={fixed}')
     if key == 'k':
         ax.set_xscale('log', base=2)
@@ -156,9 +184,11 @@ def main(argv=None) -> List[Dict]:
     write_csv(rows, osp.join(args.out, 'compare.csv'))
     print(md)
     if not args.no_plots:
-        plots = {'loss_curves.png': lambda p: plot_loss_curves(runs, p),
-                 'k_ablation.png': lambda p: plot_ablation(runs, 'k', p),
-                 'c_ablation.png': lambda p: plot_ablation(runs, 'c', p)}
+        plots = {
+            'loss_curves.png': lambda p: plot_loss_curves(runs, p),
+            'k_ablation.png': lambda p: plot_ablation(runs, 'k', p),
+            'c_ablation.png': lambda p: plot_ablation(runs, 'c', p)
+        }
         for name, make in plots.items():
             if make(osp.join(args.out, name)):
                 print(f'wrote {osp.join(args.out, name)}')

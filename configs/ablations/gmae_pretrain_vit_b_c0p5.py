@@ -1,4 +1,5 @@
-# GMAE ablation (max scale c = 0.5; default 1.0); compare with tools/compare.py (k / c plots).
+# GMAE ablation (max scale c = 0.5; default 1.0); compare with tools/compare.py
+# (k / c plots).
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=['gmae_bench.models', 'gmae_bench.engine'],

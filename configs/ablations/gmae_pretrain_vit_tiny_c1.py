@@ -1,4 +1,5 @@
-# GMAE ablation (tiny, max scale c = 1.0; default 2.0); compare with tools/compare.py (k / c plots).
+# GMAE ablation (tiny, max scale c = 1.0; default 2.0); compare with
+# tools/compare.py (k / c plots).
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=['gmae_bench.models', 'gmae_bench.engine'],

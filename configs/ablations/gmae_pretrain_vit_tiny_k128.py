@@ -1,4 +1,5 @@
-# GMAE ablation (tiny, k = 128 Gaussians; default 64); compare with tools/compare.py (k / c plots).
+# GMAE ablation (tiny, k = 128 Gaussians; default 64); compare with
+# tools/compare.py (k / c plots).
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=['gmae_bench.models', 'gmae_bench.engine'],

@@ -11,5 +11,7 @@ _base_ = [
     '../_base_/schedules/seg_adamw_lrd_160k.py',
     '../_base_/default_runtime.py',
 ]
-model = dict(backbone=dict(init_cfg=dict(
-    type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained', checkpoint=pretrained, prefix='backbone.')))

@@ -33,8 +33,7 @@ class LoadImage:
                 rgb = np.asarray(im.convert('RGB'))
         except FileNotFoundError as e:
             raise ImageDecodeError(f'image file not found: {path}') from e
-        except (UnidentifiedImageError, OSError, ValueError,
-                SyntaxError) as e:
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
             raise ImageDecodeError(
                 f'cannot decode image {path}: {type(e).__name__}: {e}') from e
         img = np.ascontiguousarray(rgb[..., ::-1])  # RGB -> BGR (mmcv)

@@ -16,8 +16,9 @@ from .hooks import (FiniteLossHook, NonFiniteLossError, ReconstructionHook,
                     RNGStateHook, StrictLoadHook)
 from .layer_decay import LayerDecayOptimWrapperConstructor
 
-CheckpointLoader.register_scheme(prefixes='', force=True)(
-    mmengine_local_loader)
+CheckpointLoader.register_scheme(
+    prefixes='', force=True)(
+        mmengine_local_loader)
 atomic_io.install()
 
 # tools/train.py adds these to every run (see gmae_bench.utils.config)

@@ -23,8 +23,8 @@ class AtomicLocalBackend(LocalBackend):
         filepath = str(filepath)
         folder = osp.dirname(osp.abspath(filepath))
         os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder,
-                                   prefix=f'.{osp.basename(filepath)}.')
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix=f'.{osp.basename(filepath)}.')
         try:
             with os.fdopen(fd, 'wb') as f:
                 f.write(obj)
@@ -36,7 +36,9 @@ class AtomicLocalBackend(LocalBackend):
                 os.remove(tmp)
             raise
 
-    def put_text(self, obj: str, filepath: Union[str, Path],
+    def put_text(self,
+                 obj: str,
+                 filepath: Union[str, Path],
                  encoding: str = 'utf-8') -> None:
         self.put(obj.encode(encoding), filepath)
 

@@ -28,7 +28,10 @@ class ReconstructionHook(Hook):
         self.interval, self.num_images = interval, num_images
         self._batch: Optional[dict] = None
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
                          outputs=None) -> None:
         self._batch = data_batch
         if self.every_n_train_iters(runner, self.interval):
@@ -44,8 +47,10 @@ class ReconstructionHook(Hook):
             return None
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
-        batch = {k: v[:self.num_images] if v is not None else v
-                 for k, v in self._batch.items()}
+        batch = {
+            k: v[:self.num_images] if v is not None else v
+            for k, v in self._batch.items()
+        }
         was_training = model.training
         model.eval()
         # fork_rng: the random mask drawn here must not shift training's RNG
@@ -73,12 +78,16 @@ class FiniteLossHook(Hook):
     """
     priority = 'ABOVE_NORMAL'
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
                          outputs=None) -> None:
         loss = (outputs or {}).get('loss')
         if loss is None:
             return
-        value = float(loss.detach()) if hasattr(loss, 'detach') else float(loss)
+        value = float(loss.detach()) if hasattr(loss,
+                                                'detach') else float(loss)
         if math.isfinite(value):
             return
         last = osp.join(runner.work_dir, 'last_checkpoint')
@@ -108,8 +117,10 @@ class RNGStateHook(Hook):
         import random
 
         import numpy as np
-        state = dict(python=random.getstate(), numpy=np.random.get_state(),
-                     torch=torch.get_rng_state())
+        state = dict(
+            python=random.getstate(),
+            numpy=np.random.get_state(),
+            torch=torch.get_rng_state())
         if torch.cuda.is_available():
             state['cuda'] = torch.cuda.get_rng_state_all()
         checkpoint['rng_state'] = state

@@ -54,8 +54,8 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
             raise KeyError('optim_wrapper.paramwise_cfg.layer_decay_rate is '
                            'required by LayerDecayOptimWrapperConstructor')
         rate = cfg['layer_decay_rate']
-        no_decay_names = tuple(cfg.get('no_decay_names',
-                                       ('pos_embed', 'cls_token')))
+        no_decay_names = tuple(
+            cfg.get('no_decay_names', ('pos_embed', 'cls_token')))
         depth = layer_depth_fn(module)
         wd = self.base_wd or 0.0
         groups = {}
@@ -67,14 +67,19 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
             scale = rate**(num_layers - 1 - layer_id)
             key = (layer_id, no_decay)
             if key not in groups:
-                groups[key] = dict(params=[], param_names=[],
-                                   lr=self.base_lr * scale, lr_scale=scale,
-                                   weight_decay=0.0 if no_decay else wd,
-                                   layer_id=layer_id)
+                groups[key] = dict(
+                    params=[],
+                    param_names=[],
+                    lr=self.base_lr * scale,
+                    lr_scale=scale,
+                    weight_decay=0.0 if no_decay else wd,
+                    layer_id=layer_id)
             groups[key]['params'].append(param)
             groups[key]['param_names'].append(name)
         params.extend(groups[k] for k in sorted(groups))
-        print_log(f'layer decay {rate}: {len(groups)} parameter groups, lr '
-                  'scales ' + ', '.join(
-                      f'{k[0]}:{g["lr_scale"]:.3g}' for k, g in
-                      sorted(groups.items()) if not k[1]), logger='current')
+        print_log(
+            f'layer decay {rate}: {len(groups)} parameter groups, lr '
+            'scales ' +
+            ', '.join(f'{k[0]}:{g["lr_scale"]:.3g}'
+                      for k, g in sorted(groups.items()) if not k[1]),
+            logger='current')

@@ -5,5 +5,7 @@ from .masked_autoencoder import MaskedAutoencoder
 from .simple_fpn import SimpleFPN
 from .vit import ViT
 
-__all__ = ['GaussianHead', 'MAEDecoder', 'MaskedAutoencoder', 'PixelHead',
-           'SimpleFPN', 'ViT']
+__all__ = [
+    'GaussianHead', 'MAEDecoder', 'MaskedAutoencoder', 'PixelHead',
+    'SimpleFPN', 'ViT'
+]

@@ -68,8 +68,12 @@ class MAEDecoder(BaseModule):
             self.query_embed = nn.Parameter(
                 torch.zeros(1, num_queries, embed_dims))
         self.blocks = nn.ModuleList([
-            Block(embed_dims, num_heads, mlp_ratio, qkv_bias=True,
-                  norm_layer=norm_layer) for _ in range(depth)
+            Block(
+                embed_dims,
+                num_heads,
+                mlp_ratio,
+                qkv_bias=True,
+                norm_layer=norm_layer) for _ in range(depth)
         ])
         self.norm = norm_layer(embed_dims)
         self.pred = nn.Linear(embed_dims, out_dim, bias=pred_bias)
@@ -77,7 +81,8 @@ class MAEDecoder(BaseModule):
     def init_weights(self) -> None:
         """FB-MAE init; query positions uniform [0, 1) as GMAE's code."""
         self.pos_embed.data.copy_(
-            sincos_2d(self.pos_embed.shape[-1], self.grid, cls_token=True)[None])
+            sincos_2d(self.pos_embed.shape[-1], self.grid,
+                      cls_token=True)[None])
         nn.init.normal_(self.mask_token, std=0.02)
         if self.num_queries > 0:
             nn.init.uniform_(self.query_embed, 0.0, 1.0)

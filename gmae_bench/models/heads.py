@@ -34,7 +34,9 @@ class PixelHead(BaseModule):
             ``norm_pix_loss``).
     """
 
-    def __init__(self, patch_size: int = 16, norm_pix: bool = False,
+    def __init__(self,
+                 patch_size: int = 16,
+                 norm_pix: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.patch_size, self.norm_pix = patch_size, norm_pix
@@ -93,8 +95,8 @@ class PixelHead(BaseModule):
         if not self.norm_pix:
             return dict(loss=loss, mse_pixels=loss.detach())
         with torch.no_grad():
-            mse = masked_mse(self._denormalise(patches, imgs),
-                             self.patchify(imgs), mask)
+            mse = masked_mse(
+                self._denormalise(patches, imgs), self.patchify(imgs), mask)
         return dict(loss=loss, mse_pixels=mse)
 
     def _denormalise(self, patches: Tensor, imgs: Tensor) -> Tensor:
@@ -130,8 +132,11 @@ class GaussianHead(PixelHead):
             size_by_depth=True))``.
     """
 
-    def __init__(self, patch_size: int = 16, norm_pix: bool = False,
-                 scale_max: float = 1.0, renderer: Optional[dict] = None,
+    def __init__(self,
+                 patch_size: int = 16,
+                 norm_pix: bool = False,
+                 scale_max: float = 1.0,
+                 renderer: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(patch_size, norm_pix, init_cfg)
         renderer = dict(renderer or {})
@@ -153,8 +158,8 @@ class GaussianHead(PixelHead):
         """Render raw decoder outputs to [B, 3, H, W] (always in fp32)."""
         camera = camera_from_cfg(self.camera_cfg, height, width)
         with torch.autocast(device_type=pred.device.type, enabled=False):
-            return render(self.gaussians(pred), camera, self.backend,
-                          self.background)
+            return render(
+                self.gaussians(pred), camera, self.backend, self.background)
 
     @torch.no_grad()
     def screen_stats(self, pred: Tensor, height: int,

@@ -38,10 +38,12 @@ class MaskedAutoencoder(BaseModel):
                  init_cfg: Optional[dict] = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(
-                type='ImgDataPreprocessor', mean=IMAGENET_MEAN,
-                std=IMAGENET_STD, bgr_to_rgb=True)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+                type='ImgDataPreprocessor',
+                mean=IMAGENET_MEAN,
+                std=IMAGENET_STD,
+                bgr_to_rgb=True)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         decoder = dict(decoder)
         grid = self.backbone.grid_size
@@ -72,11 +74,11 @@ class MaskedAutoencoder(BaseModel):
         latent, mask, ids_restore = self.backbone.forward_masked(inputs)
         return self.decoder(latent, ids_restore), mask, ids_restore
 
-    def forward(self,
-                inputs: Tensor,
-                data_samples: Optional[list] = None,
-                mode: str = 'tensor') -> Union[Dict[str, Tensor], list,
-                                               Tensor]:
+    def forward(
+            self,
+            inputs: Tensor,
+            data_samples: Optional[list] = None,
+            mode: str = 'tensor') -> Union[Dict[str, Tensor], list, Tensor]:
         """mmengine entry: mode 'loss' | 'predict' | 'tensor'."""
         if mode == 'loss':
             return self.loss(inputs)
@@ -111,20 +113,24 @@ class MaskedAutoencoder(BaseModel):
         p = self.head.patch_size
         m = self.head.unpatchify(
             mask.unsqueeze(-1).expand(-1, -1, p * p * 3), H, W)
-        out = dict(image=image, recon=recon, mask=mask,
-                   masked=image * (1 - m) + 0.5 * m,
-                   pasted=image * (1 - m) + recon * m)
+        out = dict(
+            image=image,
+            recon=recon,
+            mask=mask,
+            masked=image * (1 - m) + 0.5 * m,
+            pasted=image * (1 - m) + recon * m)
         if hasattr(self.head, 'gaussians'):
             out['gaussians'] = self.head.gaussians(pred)
             out['screen'] = self.head.screen_stats(pred, H, W)
         return out
 
-    def predict(self, inputs: Tensor,
+    def predict(self,
+                inputs: Tensor,
                 data_samples: Optional[list] = None) -> List[BaseDataElement]:
         """One data element per image with ``recon`` and ``mask``."""
         rec = self.reconstruct(inputs)
         results = []
         for i in range(inputs.shape[0]):
-            results.append(BaseDataElement(
-                recon=rec['recon'][i], mask=rec['mask'][i]))
+            results.append(
+                BaseDataElement(recon=rec['recon'][i], mask=rec['mask'][i]))
         return results

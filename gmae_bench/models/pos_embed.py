@@ -20,7 +20,8 @@ def sincos_1d(embed_dim: int, pos: Tensor) -> Tensor:
     return torch.cat([torch.sin(out), torch.cos(out)], dim=1)
 
 
-def sincos_2d(embed_dim: int, grid_size: Union[int, Tuple[int, int]],
+def sincos_2d(embed_dim: int,
+              grid_size: Union[int, Tuple[int, int]],
               cls_token: bool = False) -> Tensor:
     """2D sin-cos table for an (h, w) patch grid, row-major tokens.
 
@@ -36,15 +37,19 @@ def sincos_2d(embed_dim: int, grid_size: Union[int, Tuple[int, int]],
     h, w = (grid_size, grid_size) if isinstance(grid_size, int) else grid_size
     rows, cols = torch.meshgrid(
         torch.arange(h, dtype=torch.float64),
-        torch.arange(w, dtype=torch.float64), indexing='ij')
-    emb = torch.cat([sincos_1d(embed_dim // 2, cols),
-                     sincos_1d(embed_dim // 2, rows)], dim=1)  # [h*w, D]
+        torch.arange(w, dtype=torch.float64),
+        indexing='ij')
+    emb = torch.cat(
+        [sincos_1d(embed_dim // 2, cols),
+         sincos_1d(embed_dim // 2, rows)],
+        dim=1)  # [h*w, D]
     if cls_token:
         emb = torch.cat([torch.zeros(1, embed_dim, dtype=emb.dtype), emb])
     return emb.float()
 
 
-def resize_pos_embed(pos_embed: Tensor, old_grid: Tuple[int, int],
+def resize_pos_embed(pos_embed: Tensor,
+                     old_grid: Tuple[int, int],
                      new_grid: Tuple[int, int],
                      num_extra_tokens: int = 1) -> Tensor:
     """Bicubic resize of a [1, extra + h*w, D] table to a new grid."""
@@ -55,7 +60,9 @@ def resize_pos_embed(pos_embed: Tensor, old_grid: Tuple[int, int],
     D = grid.shape[-1]
     grid = grid.reshape(1, *old_grid, D).permute(0, 3, 1, 2)
     grid = torch.nn.functional.interpolate(
-        grid.float(), size=tuple(new_grid), mode='bicubic',
+        grid.float(),
+        size=tuple(new_grid),
+        mode='bicubic',
         align_corners=False).to(pos_embed.dtype)
     grid = grid.permute(0, 2, 3, 1).reshape(1, -1, D)
     return torch.cat([extra, grid], dim=1)

@@ -34,8 +34,11 @@ class SimpleFPN(BaseModule):
     Shapes: [B, D, H/16, W/16] -> tuple of [B, out_channels, H/s, W/s].
     """
 
-    def __init__(self, in_channels: int = 768, out_channels: int = 256,
-                 num_outs: int = 5, init_cfg: Optional[dict] = None) -> None:
+    def __init__(self,
+                 in_channels: int = 768,
+                 out_channels: int = 256,
+                 num_outs: int = 5,
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_outs not in (4, 5):
             raise ValueError(f'neck.num_outs must be 4 or 5, got {num_outs}')
@@ -55,10 +58,16 @@ class SimpleFPN(BaseModule):
 
     def forward(self, inputs: Tuple[Tensor, ...]) -> Tuple[Tensor, ...]:
         x = inputs[-1]  # [B, D, h, w]
-        feats: List[Tensor] = [self.fpn1(x), self.fpn2(x), self.fpn3(x),
-                               self.fpn4(x)]
-        outs = [conv(lat(f)) for f, lat, conv in
-                zip(feats, self.lateral_convs, self.fpn_convs)]
+        feats: List[Tensor] = [
+            self.fpn1(x),
+            self.fpn2(x),
+            self.fpn3(x),
+            self.fpn4(x)
+        ]
+        outs = [
+            conv(lat(f))
+            for f, lat, conv in zip(feats, self.lateral_convs, self.fpn_convs)
+        ]
         if self.num_outs == 5:
             outs.append(F.max_pool2d(outs[-1], 1, stride=2))
         return tuple(outs)

@@ -94,13 +94,13 @@ class ViT(BaseModule):
                 raise KeyError(f'ViT arch {arch!r} not in {sorted(ARCHS)}')
             embed_dims, depth, num_heads = ARCHS[arch]
         else:
-            embed_dims, depth, num_heads = (
-                arch['embed_dims'], arch['depth'], arch['num_heads'])
+            embed_dims, depth, num_heads = (arch['embed_dims'], arch['depth'],
+                                            arch['num_heads'])
         if out_type not in OUT_TYPES:
             raise ValueError(f'ViT out_type must be one of {OUT_TYPES}, '
                              f'got {out_type!r}')
-        self.embed_dims, self.depth, self.num_heads = (
-            embed_dims, depth, num_heads)
+        self.embed_dims, self.depth, self.num_heads = (embed_dims, depth,
+                                                       num_heads)
         self.patch_size, self.img_size = patch_size, img_size
         self.mask_ratio, self.out_type = mask_ratio, out_type
         self.out_indices = [i % depth for i in out_indices]
@@ -109,8 +109,11 @@ class ViT(BaseModule):
 
         # --- tokens: patches, cls, fixed 2D sin-cos positions ---
         self.patch_embed = PatchEmbed(
-            img_size=img_size, patch_size=patch_size, in_chans=in_channels,
-            embed_dim=embed_dims, strict_img_size=False,
+            img_size=img_size,
+            patch_size=patch_size,
+            in_chans=in_channels,
+            embed_dim=embed_dims,
+            strict_img_size=False,
             dynamic_img_pad=True)  # odd sizes (test-time resize) are padded
         self.grid_size = (img_size // patch_size, img_size // patch_size)
         num_patches = self.grid_size[0] * self.grid_size[1]
@@ -123,9 +126,13 @@ class ViT(BaseModule):
         # --- transformer ---
         dpr = torch.linspace(0, drop_path_rate, depth).tolist()
         self.blocks = nn.ModuleList([
-            Block(embed_dims, num_heads, mlp_ratio, qkv_bias=True,
-                  drop_path=dpr[i], norm_layer=norm_layer)
-            for i in range(depth)
+            Block(
+                embed_dims,
+                num_heads,
+                mlp_ratio,
+                qkv_bias=True,
+                drop_path=dpr[i],
+                norm_layer=norm_layer) for i in range(depth)
         ])
         # timm: 'avg' pooling uses fc_norm and no final norm; feature maps
         # for detection / segmentation are raw block outputs.
@@ -149,8 +156,8 @@ class ViT(BaseModule):
         cfg = self.init_cfg
         if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
             from ..utils.checkpoint import load_pretrained_backbone
-            load_pretrained_backbone(self, cfg['checkpoint'],
-                                     prefix=cfg.get('prefix', 'backbone.'))
+            load_pretrained_backbone(
+                self, cfg['checkpoint'], prefix=cfg.get('prefix', 'backbone.'))
         elif cfg is not None:
             raise ValueError(f"ViT init_cfg supports only type='Pretrained', "
                              f'got {cfg}')
@@ -250,7 +257,8 @@ class ViT(BaseModule):
     # ------------------------------------------------------------------
     # layer-wise lr decay protocol (mmpretrain semantics)
     # ------------------------------------------------------------------
-    def get_layer_depth(self, param_name: str,
+    def get_layer_depth(self,
+                        param_name: str,
                         prefix: str = '') -> Tuple[int, int]:
         """Layer id of a parameter and the number of layers.
 

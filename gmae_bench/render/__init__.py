@@ -38,7 +38,9 @@ def resolve_backend(backend: str, like: Tensor) -> str:
     return backend
 
 
-def render(gaussians: Gaussians, camera: Camera, backend: str = 'auto',
+def render(gaussians: Gaussians,
+           camera: Camera,
+           backend: str = 'auto',
            background: Optional[Sequence[float]] = None) -> RenderOutput:
     """Splat ``gaussians`` through ``camera`` and composite front to back.
 

@@ -46,11 +46,15 @@ class Camera:
         """Intrinsics matrix. [3, 3]"""
         return torch.tensor(
             [[self.fx, 0, self.cx], [0, self.fy, self.cy], [0, 0, 1]],
-            device=like.device, dtype=like.dtype)
+            device=like.device,
+            dtype=like.dtype)
 
 
-def gmae_camera(height: int, width: int, distance: float = 8.0,
-                model: str = 'ortho', size_by_depth: bool = True) -> Camera:
+def gmae_camera(height: int,
+                width: int,
+                distance: float = 8.0,
+                model: str = 'ortho',
+                size_by_depth: bool = True) -> Camera:
     """The GMAE camera: looking down +z from ``distance`` behind the origin.
 
     Centres in (-1, 1)^2 span the image (fx = W/2, fy = H/2), and a Gaussian
@@ -59,9 +63,16 @@ def gmae_camera(height: int, width: int, distance: float = 8.0,
     """
     view = ((1.0, 0.0, 0.0, 0.0), (0.0, 1.0, 0.0, 0.0),
             (0.0, 0.0, 1.0, float(distance)), (0.0, 0.0, 0.0, 1.0))
-    return Camera(width=width, height=height, fx=width / 2, fy=height / 2,
-                  cx=width / 2, cy=height / 2, viewmat=view, model=model,
-                  size_by_depth=size_by_depth)
+    return Camera(
+        width=width,
+        height=height,
+        fx=width / 2,
+        fy=height / 2,
+        cx=width / 2,
+        cy=height / 2,
+        viewmat=view,
+        model=model,
+        size_by_depth=size_by_depth)
 
 
 def camera_from_cfg(cfg: Optional[dict], height: int, width: int) -> Camera:
@@ -84,9 +95,15 @@ def quat_to_rotmat(quats: Tensor) -> Tensor:
     """
     w, x, y, z = torch.nn.functional.normalize(quats, dim=-1).unbind(-1)
     rows = [
-        1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-        2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-        2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+        1 - 2 * (y * y + z * z),
+        2 * (x * y - w * z),
+        2 * (x * z + w * y),
+        2 * (x * y + w * z),
+        1 - 2 * (x * x + z * z),
+        2 * (y * z - w * x),
+        2 * (x * z - w * y),
+        2 * (y * z + w * x),
+        1 - 2 * (x * x + y * y),
     ]
     return torch.stack(rows, dim=-1).unflatten(-1, (3, 3))
 
@@ -97,8 +114,7 @@ def view_depths(means: Tensor, camera: Camera) -> Tensor:
     return means @ view[2, :3] + view[2, 3]
 
 
-def effective_scales(means: Tensor, scales: Tensor,
-                     camera: Camera) -> Tensor:
+def effective_scales(means: Tensor, scales: Tensor, camera: Camera) -> Tensor:
     """Scales as the camera sees them (divided by depth if size_by_depth)."""
     if camera.size_by_depth and camera.model == 'ortho':
         return scales / view_depths(means, camera).unsqueeze(-1)
@@ -128,8 +144,9 @@ def project(means: Tensor, quats: Tensor, scales: Tensor,
         u = camera.fx * x + camera.cx
         v = camera.fy * y + camera.cy
         J = torch.stack([
-            torch.full_like(z, camera.fx), zeros, zeros,
-            zeros, torch.full_like(z, camera.fy), zeros], -1)
+            torch.full_like(z, camera.fx), zeros, zeros, zeros,
+            torch.full_like(z, camera.fy), zeros
+        ], -1)
     else:  # pinhole, with gsplat's clamp of the Jacobian's x/z, y/z
         W, H = camera.width, camera.height
         lim_x = (W - camera.cx) / camera.fx + 0.3 * 0.5 * W / camera.fx
@@ -141,12 +158,13 @@ def project(means: Tensor, quats: Tensor, scales: Tensor,
         u = camera.fx * x / z + camera.cx
         v = camera.fy * y / z + camera.cy
         J = torch.stack([
-            camera.fx / z, zeros, -camera.fx * tx / z**2,
-            zeros, camera.fy / z, -camera.fy * ty / z**2], -1)
+            camera.fx / z, zeros, -camera.fx * tx / z**2, zeros, camera.fy / z,
+            -camera.fy * ty / z**2
+        ], -1)
     J = J.unflatten(-1, (2, 3))  # [B, N, 2, 3]
     cov2d = J @ cov_c @ J.transpose(-1, -2)
-    cov2d = cov2d + EPS2D * torch.eye(2, dtype=cov2d.dtype,
-                                      device=cov2d.device)
+    cov2d = cov2d + EPS2D * torch.eye(
+        2, dtype=cov2d.dtype, device=cov2d.device)
     return torch.stack([u, v], -1), cov2d, z
 
 
@@ -154,8 +172,8 @@ def background_tensor(background: Optional[Sequence[float]], batch: int,
                       channels: int, like: Tensor) -> Tensor:
     """Background colour as [B, C] (default white, like gsplat v0.1.0)."""
     if background is None:
-        return torch.ones(batch, channels, device=like.device,
-                          dtype=like.dtype)
+        return torch.ones(
+            batch, channels, device=like.device, dtype=like.dtype)
     bg = torch.as_tensor(background, device=like.device, dtype=like.dtype)
     if bg.dim() == 0:
         bg = bg.expand(channels)

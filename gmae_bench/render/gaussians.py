@@ -42,9 +42,10 @@ class Gaussians:
         return self.means.shape[1]
 
     def map(self, fn) -> 'Gaussians':
-        """Apply ``fn`` to every field, e.g. ``g.map(lambda t: t.double())``."""
-        return Gaussians(**{f.name: fn(getattr(self, f.name))
-                            for f in fields(self)})
+        """Apply ``fn`` to every field (``g.map(lambda t: t.double())``)."""
+        return Gaussians(
+            **{f.name: fn(getattr(self, f.name))
+               for f in fields(self)})
 
     def take(self, index: Tensor) -> 'Gaussians':
         """Keep Gaussians ``index`` [B, M] of each image (in that order)."""
@@ -71,9 +72,11 @@ def shoemake_quaternion(u: Tensor) -> Tensor:
     u1, u2, u3 = u.unbind(-1)
     a, b = torch.sqrt(1 - u1), torch.sqrt(u1)
     t2, t3 = 2 * math.pi * u2, 2 * math.pi * u3
-    return torch.stack(
-        [a * torch.sin(t2), a * torch.cos(t2),
-         b * torch.sin(t3), b * torch.cos(t3)], dim=-1)
+    return torch.stack([
+        a * torch.sin(t2), a * torch.cos(t2), b * torch.sin(t3),
+        b * torch.cos(t3)
+    ],
+                       dim=-1)
 
 
 def gaussians_from_raw(raw: Tensor, scale_max: float = 1.0) -> Gaussians:

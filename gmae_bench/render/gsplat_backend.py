@@ -34,14 +34,22 @@ def render_gsplat(gaussians: Gaussians, camera: Camera,
     with torch.autocast('cuda', enabled=False):
         f = lambda t: t.float()  # noqa: E731
         colors, alphas, _ = rasterization(
-            f(g.means), f(g.quats),
+            f(g.means),
+            f(g.quats),
             f(effective_scales(g.means, g.scales, camera)),
-            f(g.opacities), f(g.colors), viewmats.float(), Ks.float(),
-            camera.width, camera.height, near_plane=NEAR_PLANE,
-            eps2d=EPS2D, packed=False, tile_size=16,
+            f(g.opacities),
+            f(g.colors),
+            viewmats.float(),
+            Ks.float(),
+            camera.width,
+            camera.height,
+            near_plane=NEAR_PLANE,
+            eps2d=EPS2D,
+            packed=False,
+            tile_size=16,
             backgrounds=f(background).unsqueeze(1),
-            rasterize_mode='classic', camera_model=camera.model)
+            rasterize_mode='classic',
+            camera_model=camera.model)
     # [B, 1, H, W, C] -> [B, C, H, W]
-    return (colors[:, 0].permute(0, 3, 1, 2),
-            alphas[:, 0].permute(0, 3, 1, 2).detach())
-
+    return (colors[:, 0].permute(0, 3, 1, 2), alphas[:, 0].permute(0, 3, 1,
+                                                                   2).detach())

@@ -52,5 +52,5 @@ def render_dense(gaussians: Gaussians, camera: Camera,
     image = torch.einsum('bnp,bnc->bcp', w, colors)
     image = image + T[:, -1:, :] * background.unsqueeze(-1)
     B, C = colors.shape[0], colors.shape[-1]
-    return (image.reshape(B, C, H, W),
-            (1 - T[:, -1]).reshape(B, 1, H, W).detach())
+    return (image.reshape(B, C, H, W), (1 - T[:, -1]).reshape(B, 1, H,
+                                                              W).detach())

@@ -49,8 +49,9 @@ def conics_and_radii(means2d: Tensor, cov2d: Tensor, depths: Tensor,
         o = opacities.clamp_min(ALPHA_THRESHOLD)
         extend = torch.sqrt(2 * torch.log(o / ALPHA_THRESHOLD))
         extend = extend.clamp_max(MAX_EXTEND)
-        radii = torch.ceil(extend.unsqueeze(-1) * torch.stack(
-            [a, c], -1).clamp_min(0).sqrt())  # [B, N, 2]
+        radii = torch.ceil(
+            extend.unsqueeze(-1) *
+            torch.stack([a, c], -1).clamp_min(0).sqrt())  # [B, N, 2]
         u, v = means2d.unbind(-1)
         keep = ((depths >= NEAR_PLANE) & (det > 0)
                 & (opacities >= ALPHA_THRESHOLD)
@@ -83,8 +84,7 @@ def tile_lists(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
     y1 = torch.ceil(v + ry).clamp(0, tiles_y).long()
     visible = (radii > 0).all(-1)
     nx, ny = (x1 - x0) * visible, (y1 - y0) * visible  # [B, N]
-    counts = torch.zeros(B * num_tiles, dtype=torch.long,
-                         device=depths.device)
+    counts = torch.zeros(B * num_tiles, dtype=torch.long, device=depths.device)
     if nx.numel() == 0 or int((nx * ny).max()) == 0:
         return counts.new_full((B * num_tiles, 0), -1), counts
     ox = torch.arange(int(nx.max()), device=depths.device)
@@ -94,7 +94,8 @@ def tile_lists(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
     tile = (y0[b, n] + iy) * tiles_x + (x0[b, n] + ix)
     order = torch.argsort(depths, dim=1, stable=True)
     rank = torch.empty_like(order).scatter_(
-        1, order, torch.arange(N, device=depths.device).expand(B, N))
+        1, order,
+        torch.arange(N, device=depths.device).expand(B, N))
     key, perm = torch.sort((b * num_tiles + tile) * N + rank[b, n])
     row = key // N
     gid = (b * N + n)[perm]
@@ -118,18 +119,19 @@ class _TileGrid:
         inside: pixels inside the image (edge tiles may overhang) [T, P]
     """
 
-    def __init__(self, width: int, height: int, tile_size: int,
-                 like: Tensor):
+    def __init__(self, width: int, height: int, tile_size: int, like: Tensor):
         ts = tile_size
         tiles_x, tiles_y = math.ceil(width / ts), math.ceil(height / ts)
         dev, dt = like.device, like.dtype
         r = torch.arange(ts, device=dev, dtype=dt) + 0.5 - ts / 2
         ly, lx = (t.reshape(-1) for t in torch.meshgrid(r, r, indexing='ij'))
         self.basis = torch.stack(
-            [lx * lx, lx * ly, ly * ly, lx, ly, torch.ones_like(lx)])
-        ty, tx = torch.meshgrid(torch.arange(tiles_y, device=dev),
-                                torch.arange(tiles_x, device=dev),
-                                indexing='ij')
+            [lx * lx, lx * ly, ly * ly, lx, ly,
+             torch.ones_like(lx)])
+        ty, tx = torch.meshgrid(
+            torch.arange(tiles_y, device=dev),
+            torch.arange(tiles_x, device=dev),
+            indexing='ij')
         self.centres = torch.stack([tx, ty], -1).reshape(-1, 2).to(dt) * ts \
             + ts / 2
         px = self.centres[:, None, 0] + lx  # [T, P]
@@ -146,8 +148,8 @@ class _Chunk:
     quadratic in tile-local coordinates (``u`` = mean - tile centre).
     """
 
-    def __init__(self, params: Tensor, table: Tensor, rows: Tensor,
-                 j0: int, G: int, grid: _TileGrid):
+    def __init__(self, params: Tensor, table: Tensor, rows: Tensor, j0: int,
+                 G: int, grid: _TileGrid):
         idx = table[rows, j0:j0 + G]  # [A, G], -1 = padding
         self.idx = torch.where(idx < 0, params.shape[0] - 1, idx)
         A, Gc = self.idx.shape
@@ -298,8 +300,8 @@ class _RasterizeTiles(torch.autograd.Function):
             T_after[rows] = T0
         grads = grads[:-1].view(B, N, -1)
         g_opac = grads[..., 5] / opacities  # d log o / d o
-        return (grads[..., 0:2], grads[..., 2:5], grads[..., 6:], g_opac,
-                None, None, None, None, None, None, None)
+        return (grads[..., 0:2], grads[..., 2:5], grads[..., 6:], g_opac, None,
+                None, None, None, None, None, None)
 
 
 def _pack(means2d: Tensor, conics: Tensor, colors: Tensor,
@@ -342,9 +344,16 @@ def _untile(x: Tensor, B: int, width: int, height: int,
     return x[:, :, :height, :width]
 
 
-def rasterize(means2d: Tensor, conics: Tensor, radii: Tensor, depths: Tensor,
-              colors: Tensor, opacities: Tensor, background: Tensor,
-              width: int, height: int, tile_size: int = 8,
+def rasterize(means2d: Tensor,
+              conics: Tensor,
+              radii: Tensor,
+              depths: Tensor,
+              colors: Tensor,
+              opacities: Tensor,
+              background: Tensor,
+              width: int,
+              height: int,
+              tile_size: int = 8,
               chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
     """Composite projected Gaussians front to back.
 
@@ -365,7 +374,9 @@ def rasterize(means2d: Tensor, conics: Tensor, radii: Tensor, depths: Tensor,
                                  tile_size, chunk_elems)
 
 
-def render_torch(gaussians: Gaussians, camera: Camera, background: Tensor,
+def render_torch(gaussians: Gaussians,
+                 camera: Camera,
+                 background: Tensor,
                  tile_size: int = 8,
                  chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
     """Project and rasterize with PyTorch ops only (see module docstring)."""

@@ -61,7 +61,8 @@ def latest_checkpoint(work_dir: str):
     numbered = glob.glob(osp.join(work_dir, 'epoch_*.pth')) + glob.glob(
         osp.join(work_dir, 'iter_*.pth'))
     candidates += sorted(
-        numbered, key=lambda p: int(re.findall(r'(\d+)\.pth$', p)[0]),
+        numbered,
+        key=lambda p: int(re.findall(r'(\d+)\.pth$', p)[0]),
         reverse=True)
     for path in candidates:
         if osp.isfile(path) and zipfile.is_zipfile(path):
@@ -86,7 +87,8 @@ def state_dict_of(ckpt: dict) -> Dict[str, Tensor]:
                           f'entry; top-level keys: {sorted(ckpt)[:10]}')
 
 
-def backbone_state_dict(ckpt: dict, prefix: str = 'backbone.',
+def backbone_state_dict(ckpt: dict,
+                        prefix: str = 'backbone.',
                         source: str = 'checkpoint') -> Dict[str, Tensor]:
     """Encoder weights with ``prefix`` stripped.
 
@@ -97,8 +99,10 @@ def backbone_state_dict(ckpt: dict, prefix: str = 'backbone.',
     """
     sd = state_dict_of(ckpt)
     if prefix and any(k.startswith(prefix) for k in sd):
-        return {k[len(prefix):]: v for k, v in sd.items()
-                if k.startswith(prefix)}
+        return {
+            k[len(prefix):]: v
+            for k, v in sd.items() if k.startswith(prefix)
+        }
     if 'patch_embed.proj.weight' in sd:  # timm / facebookresearch/mae
         drop = ('decoder', 'mask_token', 'head.')
         return {k: v for k, v in sd.items() if not k.startswith(drop)}
@@ -107,7 +111,8 @@ def backbone_state_dict(ckpt: dict, prefix: str = 'backbone.',
         f'timm/MAE ViT state dict; first keys: {sorted(sd)[:8]}')
 
 
-def load_pretrained_backbone(model: nn.Module, path: str,
+def load_pretrained_backbone(model: nn.Module,
+                             path: str,
                              prefix: str = 'backbone.') -> None:
     """Strictly load a pretrained encoder into ``model`` (a gmae_bench ViT).
 
@@ -118,23 +123,28 @@ def load_pretrained_backbone(model: nn.Module, path: str,
     """
     sd = backbone_state_dict(load_checkpoint_file(path), prefix, path)
     own = model.state_dict()
-    ignored = [k for k in sd if k not in own
-               and k.startswith(('norm.', 'fc_norm.'))]
+    ignored = [
+        k for k in sd if k not in own and k.startswith(('norm.', 'fc_norm.'))
+    ]
     sd = {k: v for k, v in sd.items() if k not in ignored}
     new = [k for k in own if k not in sd and k.startswith('fc_norm.')]
     missing = [k for k in own if k not in sd and k not in new]
     unexpected = [k for k in sd if k not in own]
     # pos_embed may differ in its grid (resized by the ViT's load hook),
     # never in width
-    wrong = [f'{k}: checkpoint {tuple(v.shape)} vs model '
-             f'{tuple(own[k].shape)}' for k, v in sd.items()
-             if k in own and v.shape != own[k].shape and not (
-                 k == 'pos_embed' and v.shape[-1] == own[k].shape[-1])]
+    wrong = [
+        f'{k}: checkpoint {tuple(v.shape)} vs model '
+        f'{tuple(own[k].shape)}' for k, v in sd.items()
+        if k in own and v.shape != own[k].shape
+        and not (k == 'pos_embed' and v.shape[-1] == own[k].shape[-1])
+    ]
     _raise_if_any(path, missing, unexpected, wrong)
     model.load_state_dict(sd, strict=False)  # keys checked above
-    print_log(f'loaded {len(sd)} backbone tensors from {path} (prefix '
-              f'{prefix!r}); ignored: {ignored or "none"}; newly '
-              f'initialised: {new or "none"}', logger='current')
+    print_log(
+        f'loaded {len(sd)} backbone tensors from {path} (prefix '
+        f'{prefix!r}); ignored: {ignored or "none"}; newly '
+        f'initialised: {new or "none"}',
+        logger='current')
 
 
 def _raise_if_any(path: str, missing: List[str], unexpected: List[str],
@@ -143,8 +153,8 @@ def _raise_if_any(path: str, missing: List[str], unexpected: List[str],
         return
     parts = []
     for title, keys in (('missing in checkpoint', missing),
-                        ('not in model', unexpected),
-                        ('shape mismatch', wrong)):
+                        ('not in model', unexpected), ('shape mismatch',
+                                                       wrong)):
         if keys:
             shown = ', '.join(keys[:12]) + (' ...' if len(keys) > 12 else '')
             parts.append(f'{title} ({len(keys)}): {shown}')

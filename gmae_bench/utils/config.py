@@ -1,10 +1,39 @@
-"""Config loading and the runtime switches of tools/train.py."""
+"""Config loading and the runtime switches of tools/train.py / test.py."""
+import argparse
 import os
 import os.path as osp
 from typing import Optional
 
 from mmengine.config import Config
 from mmengine.logging import print_log
+
+
+def add_runtime_args(parser: argparse.ArgumentParser) -> None:
+    """Arguments shared by tools/train.py and tools/test.py."""
+    from mmengine.config import DictAction
+    parser.add_argument(
+        '--work-dir',
+        help='where logs, checkpoints and '
+        'results go (default: work_dirs/<config name>)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        metavar='KEY=VALUE',
+        help='override config keys, e.g. model.head.scale_max=2.0')
+    parser.add_argument(
+        '--launcher',
+        default='none',
+        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_tool_args(parser: argparse.ArgumentParser,
+                    argv=None) -> argparse.Namespace:
+    """Parse, and export LOCAL_RANK for launchers that pass --local-rank."""
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
@@ -17,8 +46,10 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     return cfg
 
 
-def prepare_runtime(cfg: Config, config_path: str,
-                    work_dir: Optional[str] = None, amp: bool = False,
+def prepare_runtime(cfg: Config,
+                    config_path: str,
+                    work_dir: Optional[str] = None,
+                    amp: bool = False,
                     resume: Optional[str] = None,
                     launcher: str = 'none') -> Config:
     """Fill work_dir, AMP, resume and launcher settings in ``cfg``.
@@ -36,8 +67,10 @@ def prepare_runtime(cfg: Config, config_path: str,
         'work_dirs', name)
     if amp:
         if cfg.optim_wrapper.get('type') == 'AmpOptimWrapper':
-            print_log('--amp: the config already uses AmpOptimWrapper',
-                      logger='current', level=30)
+            print_log(
+                '--amp: the config already uses AmpOptimWrapper',
+                logger='current',
+                level=30)
         elif not torch.cuda.is_available():
             raise RuntimeError('--amp needs a CUDA device; none is visible')
         else:
@@ -47,8 +80,9 @@ def prepare_runtime(cfg: Config, config_path: str,
         from .checkpoint import latest_checkpoint
         latest = latest_checkpoint(cfg.work_dir)
         cfg.resume, cfg.load_from = latest is not None, latest
-        print_log(f'--resume: {latest or "no checkpoint, starting fresh"}',
-                  logger='current')
+        print_log(
+            f'--resume: {latest or "no checkpoint, starting fresh"}',
+            logger='current')
     elif resume is not None:
         if not osp.isfile(resume):
             raise FileNotFoundError(f'--resume checkpoint not found: {resume}')
@@ -78,8 +112,8 @@ def _add_guard_hooks(cfg: Config) -> None:
     cfg.custom_hooks = hooks
 
 
-def check_data_paths(cfg: Config, loaders=('train_dataloader',
-                                           'val_dataloader')) -> None:
+def check_data_paths(
+    cfg: Config, loaders=('train_dataloader', 'val_dataloader')) -> None:
     """Fail early, naming the config key, when a dataset path is missing."""
     for loader in loaders:
         ds = cfg.get(loader)
@@ -112,7 +146,8 @@ def _init_cpu_distributed(cfg: Config) -> None:
     if not dist.is_initialized():
         dist.init_process_group(backend=cfg.env_cfg.dist_cfg.backend)
     wrapper = cfg.get('model_wrapper_cfg') or dict(
-        type='MMDistributedDataParallel', broadcast_buffers=False,
+        type='MMDistributedDataParallel',
+        broadcast_buffers=False,
         find_unused_parameters=cfg.get('find_unused_parameters', False))
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper

@@ -28,7 +28,8 @@ METRICS = {
 # zero-shot: (metric, MAE baseline, GMAE readout, model-free reference)
 ZERO_SHOT = [('fg_iou', 'mae_recon_2means', 'gmae_layers', 'center_prior')] + [
     (f'edges_{m}', 'mae_recon_sobel', 'gmae_layers', 'image_sobel')
-    for m in ('ODS', 'OIS', 'AP')]
+    for m in ('ODS', 'OIS', 'AP')
+]
 # mmdet reports AP in [0, 1]; tables use percent like the paper
 PERCENT = ('coco/bbox_mAP', 'coco/segm_mAP')
 
@@ -63,8 +64,8 @@ def arch_of(name: str) -> str:
 
 
 def _scalars(work_dir: str) -> List[dict]:
-    files = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                      'scalars.json')))
+    files = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
     rows = []
     for f in files:  # oldest first: resumed runs append later rows
         with open(f) as fh:
@@ -125,10 +126,11 @@ def read_work_dir(work_dir: str) -> Optional[Run]:
             metrics[k] = 100.0 * metrics[k]
     settings = {}
     if task == 'pretrain' and cfg.model.decoder.get('num_queries'):
-        settings = dict(k=cfg.model.decoder.num_queries,
-                        c=cfg.model.head.get('scale_max', 1.0))
-    return Run(work_dir, name, method_of(name), task, arch_of(name),
-               metrics, curve, settings)
+        settings = dict(
+            k=cfg.model.decoder.num_queries,
+            c=cfg.model.head.get('scale_max', 1.0))
+    return Run(work_dir, name, method_of(name), task, arch_of(name), metrics,
+               curve, settings)
 
 
 def find_runs(paths: List[str]) -> List[Run]:

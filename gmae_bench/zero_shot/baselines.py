@@ -12,7 +12,8 @@ def border_contact(mask: np.ndarray) -> float:
     return float(border.mean())
 
 
-def pick_figure(candidates: List[np.ndarray], min_area: float = 0.02,
+def pick_figure(candidates: List[np.ndarray],
+                min_area: float = 0.02,
                 max_area: float = 0.98) -> np.ndarray:
     """The candidate touching the image border least (ties: the smaller),
     among those covering [min_area, max_area] of the image; no labels are

@@ -34,10 +34,11 @@ def layer_groups(order: Tensor, num_layers: int) -> List[Tensor]:
     return list(torch.tensor_split(order, num_layers, dim=1))
 
 
-def first_k(g: Gaussians, camera: Camera, ks: Sequence[int] = PAPER_KS,
+def first_k(g: Gaussians,
+            camera: Camera,
+            ks: Sequence[int] = PAPER_KS,
             backend: str = 'auto',
-            background: Optional[Sequence[float]] = None
-            ) -> Dict[int, Tensor]:
+            background: Optional[Sequence[float]] = None) -> Dict[int, Tensor]:
     """Renders of the K nearest Gaussians, K in ``ks`` (capped at N) plus
     N itself. Returns {K: image [B, 3, H, W]}."""
     order = depth_order(g, camera)
@@ -49,18 +50,24 @@ def first_k(g: Gaussians, camera: Camera, ks: Sequence[int] = PAPER_KS,
     return out
 
 
-def depth_layers(g: Gaussians, camera: Camera, num_layers: int,
+def depth_layers(g: Gaussians,
+                 camera: Camera,
+                 num_layers: int,
                  backend: str = 'auto',
-                 background: Optional[Sequence[float]] = None
-                 ) -> List[Tensor]:
+                 background: Optional[Sequence[float]] = None) -> List[Tensor]:
     """Each depth group rendered alone, nearest first. List of [B, 3, H, W]."""
     groups = layer_groups(depth_order(g, camera), num_layers)
-    return [render(g.take(idx), camera, backend, background).image
-            for idx in groups]
+    return [
+        render(g.take(idx), camera, backend, background).image
+        for idx in groups
+    ]
 
 
-def visible_layer_map(g: Gaussians, camera: Camera, num_layers: int,
-                      tau: float = 0.05, backend: str = 'auto',
+def visible_layer_map(g: Gaussians,
+                      camera: Camera,
+                      num_layers: int,
+                      tau: float = 0.05,
+                      backend: str = 'auto',
                       background: Optional[Sequence[float]] = None) -> Tensor:
     """Per pixel, the nearest depth group that visibly changes it.
 
@@ -74,7 +81,9 @@ def visible_layer_map(g: Gaussians, camera: Camera, num_layers: int,
     """
     groups = layer_groups(depth_order(g, camera), num_layers)
     B, H, W = g.batch_size, camera.height, camera.width
-    ids = torch.full((B, H, W), num_layers, dtype=torch.long,
+    ids = torch.full((B, H, W),
+                     num_layers,
+                     dtype=torch.long,
                      device=g.means.device)
     prev = None
     for l in reversed(range(num_layers)):
@@ -103,12 +112,16 @@ def id_edges(ids: Tensor, num_layers: int) -> Tensor:
     return (jump / num_layers).clamp(0, 1)
 
 
-def layer_edges(g: Gaussians, camera: Camera,
+def layer_edges(g: Gaussians,
+                camera: Camera,
                 layer_counts: Sequence[int] = (4, 8, 16, 32),
-                tau: float = 0.05, backend: str = 'auto') -> Tensor:
+                tau: float = 0.05,
+                backend: str = 'auto') -> Tensor:
     """Edge strength averaged over several layerings (``l@N`` for N in
     ``layer_counts``, capped at the number of Gaussians). [B, H, W]"""
     counts = sorted({min(n, g.num_gaussians) for n in layer_counts})
-    maps = [id_edges(visible_layer_map(g, camera, n, tau, backend), n)
-            for n in counts]
+    maps = [
+        id_edges(visible_layer_map(g, camera, n, tau, backend), n)
+        for n in counts
+    ]
     return torch.stack(maps).mean(0)

@@ -43,8 +43,10 @@ def match_counts(edges: np.ndarray, gt: np.ndarray,
         near_pred = ndimage.distance_transform_edt(~edges) <= max_dist
     else:
         near_pred = np.zeros_like(edges)
-    return np.array([(edges & near_gt).sum(), edges.sum(),
-                     (gt & near_pred).sum(), gt.sum()], dtype=np.float64)
+    return np.array([(edges & near_gt).sum(),
+                     edges.sum(), (gt & near_pred).sum(),
+                     gt.sum()],
+                    dtype=np.float64)
 
 
 def _f(counts: np.ndarray) -> float:
@@ -53,7 +55,8 @@ def _f(counts: np.ndarray) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def boundary_eval(strengths: Sequence[np.ndarray], gts: Sequence[np.ndarray],
+def boundary_eval(strengths: Sequence[np.ndarray],
+                  gts: Sequence[np.ndarray],
                   nthresh: int = 99,
                   max_dist: float = MAX_DIST) -> Dict[str, object]:
     """ODS, OIS and AP of soft edge maps against boolean boundary maps.
@@ -84,8 +87,12 @@ def boundary_eval(strengths: Sequence[np.ndarray], gts: Sequence[np.ndarray],
     prec = np.where(total[:, 1] > 0, total[:, 0] / np.maximum(total[:, 1], 1),
                     1.0)
     rec = total[:, 2] / np.maximum(total[:, 3], 1)
-    return dict(ODS=float(ods), OIS=float(ois), AP=float(average_precision(
-        prec, rec)), precision=prec.tolist(), recall=rec.tolist(),
+    return dict(
+        ODS=float(ods),
+        OIS=float(ois),
+        AP=float(average_precision(prec, rec)),
+        precision=prec.tolist(),
+        recall=rec.tolist(),
         thresholds=thresholds.tolist())
 
 

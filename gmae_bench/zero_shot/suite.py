@@ -11,7 +11,7 @@ from PIL import Image
 
 from ..render import camera_from_cfg, render
 from ..visualization import layering_figure
-from .baselines import (center_prior, pick_figure, sobel_edges, two_means)
+from .baselines import center_prior, pick_figure, sobel_edges, two_means
 from .layers import (PAPER_KS, depth_layers, first_k, layer_edges,
                      visible_layer_map)
 from .metrics import boundary_eval, id_boundaries, iou, mean
@@ -22,8 +22,8 @@ def load_fixture(data_dir: str, name: str, size: int):
     resized to ``size`` x ``size`` (bicubic / nearest)."""
     img = Image.open(osp.join(data_dir, f'{name}.png')).convert('RGB')
     inst = Image.open(osp.join(data_dir, f'{name}_inst.png'))
-    img = np.asarray(img.resize((size, size), Image.BICUBIC),
-                     dtype=np.float32) / 255.0
+    img = np.asarray(
+        img.resize((size, size), Image.BICUBIC), dtype=np.float32) / 255.0
     inst = np.asarray(inst.resize((size, size), Image.NEAREST))
     return img, inst
 
@@ -40,15 +40,21 @@ def _inputs(model, img: np.ndarray) -> torch.Tensor:
 @torch.no_grad()
 def _decode(model, img: np.ndarray, mask_ratio: float, seed: int):
     torch.manual_seed(seed)
-    latent, mask, ids = model.backbone.forward_masked(_inputs(model, img),
-                                                      mask_ratio)
+    latent, mask, ids = model.backbone.forward_masked(
+        _inputs(model, img), mask_ratio)
     return model.decoder(latent, ids), mask
 
 
-def run_suite(gmae, data_dir: str, out_dir: str, mae=None,
-              mask_ratio: float = 0.0, layer_counts: Sequence[int] = (
-                  4, 8, 16, 32), tau: float = 0.05, fg_layers: int = 2,
-              ks: Sequence[int] = PAPER_KS, seed: int = 0,
+def run_suite(gmae,
+              data_dir: str,
+              out_dir: str,
+              mae=None,
+              mask_ratio: float = 0.0,
+              layer_counts: Sequence[int] = (4, 8, 16, 32),
+              tau: float = 0.05,
+              fg_layers: int = 2,
+              ks: Sequence[int] = PAPER_KS,
+              seed: int = 0,
               backend: str = 'auto') -> Dict:
     """Evaluate every fixture in ``data_dir/index.json``.
 
@@ -67,10 +73,10 @@ def run_suite(gmae, data_dir: str, out_dir: str, mae=None,
     index = json.load(open(osp.join(data_dir, 'index.json')))
     size = gmae.backbone.img_size
     os.makedirs(osp.join(out_dir, 'vis'), exist_ok=True)
-    fg_methods = ['gmae_layers', 'center_prior'] + (
-        ['mae_recon_2means'] if mae is not None else [])
-    edge_methods = ['gmae_layers', 'gmae_recon_sobel', 'image_sobel'] + (
-        ['mae_recon_sobel'] if mae is not None else [])
+    fg_methods = ['gmae_layers', 'center_prior'
+                  ] + (['mae_recon_2means'] if mae is not None else [])
+    edge_methods = ['gmae_layers', 'gmae_recon_sobel', 'image_sobel'
+                    ] + (['mae_recon_sobel'] if mae is not None else [])
     fg_scores = {m: [] for m in fg_methods}
     strengths = {m: [] for m in edge_methods}
     gts, per_image = [], []
@@ -83,18 +89,26 @@ def run_suite(gmae, data_dir: str, out_dir: str, mae=None,
         recon = render(g, camera, backend, gmae.head.background).image
         recon_np = recon[0].clamp(0, 1).permute(1, 2, 0).cpu().numpy()
         ids2 = visible_layer_map(g, camera, fg_layers, tau, backend)[0]
-        fg = {'gmae_layers': pick_figure(
-            [(ids2 == l).cpu().numpy() for l in range(fg_layers)]),
-              'center_prior': center_prior(size, size)}
+        fg = {
+            'gmae_layers':
+            pick_figure([(ids2 == l).cpu().numpy() for l in range(fg_layers)]),
+            'center_prior':
+            center_prior(size, size)
+        }
         edges = {
-            'gmae_layers': layer_edges(g, camera, layer_counts, tau,
-                                       backend)[0].cpu().numpy(),
-            'gmae_recon_sobel': sobel_edges(recon_np),
-            'image_sobel': sobel_edges(img)}
+            'gmae_layers':
+            layer_edges(g, camera, layer_counts, tau,
+                        backend)[0].cpu().numpy(),
+            'gmae_recon_sobel':
+            sobel_edges(recon_np),
+            'image_sobel':
+            sobel_edges(img)
+        }
         if mae is not None:
             mae_pred, _ = _decode(mae, img, mask_ratio, seed)
             mae_recon = mae.head.reconstruct(
-                mae_pred, torch.from_numpy(img).permute(2, 0, 1)[None])
+                mae_pred,
+                torch.from_numpy(img).permute(2, 0, 1)[None])
             mae_np = mae_recon[0].clamp(0, 1).permute(1, 2, 0).cpu().numpy()
             fg['mae_recon_2means'] = pick_figure(two_means(mae_np))
             edges['mae_recon_sobel'] = sobel_edges(mae_np)
@@ -106,17 +120,33 @@ def run_suite(gmae, data_dir: str, out_dir: str, mae=None,
         gts.append(edge_gt)
         per_image.append(dict(name=item['name'], fg_iou=scores))
         layering_figure(
-            osp.join(out_dir, 'vis', f"{item['name']}.png"), img, recon_np,
-            {k: v[0] for k, v in first_k(g, camera, ks, backend).items()},
-            [x[0] for x in depth_layers(g, camera, 8, backend)],
+            osp.join(out_dir, 'vis', f"{item['name']}.png"), img, recon_np, {
+                k: v[0]
+                for k, v in first_k(g, camera, ks, backend).items()
+            }, [x[0] for x in depth_layers(g, camera, 8, backend)],
             edges['gmae_layers'], fg_gt, fg['gmae_layers'])
     summary = dict(
-        n_images=len(index), data=osp.abspath(data_dir), image_size=size,
-        settings=dict(mask_ratio=mask_ratio, layer_counts=list(layer_counts),
-                      tau=tau, fg_layers=fg_layers, seed=seed),
-        fg_iou={m: mean(v) for m, v in fg_scores.items()},
-        edges={m: {k: v for k, v in boundary_eval(strengths[m], gts).items()
-                   if k in ('ODS', 'OIS', 'AP')} for m in edge_methods},
+        n_images=len(index),
+        data=osp.abspath(data_dir),
+        image_size=size,
+        settings=dict(
+            mask_ratio=mask_ratio,
+            layer_counts=list(layer_counts),
+            tau=tau,
+            fg_layers=fg_layers,
+            seed=seed),
+        fg_iou={
+            m: mean(v)
+            for m, v in fg_scores.items()
+        },
+        edges={
+            m: {
+                k: v
+                for k, v in boundary_eval(strengths[m], gts).items()
+                if k in ('ODS', 'OIS', 'AP')
+            }
+            for m in edge_methods
+        },
         per_image=per_image,
         note='smoke-scale fixtures (real photos, human masks); a pipeline '
         'check, not a benchmark number')

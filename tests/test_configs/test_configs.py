@@ -47,8 +47,10 @@ def _flatten(d, prefix=''):
 
 def test_there_are_configs():
     names = {p.name for p in LEAVES}
-    assert {'gmae_pretrain_vit_b.py', 'mae_pretrain_vit_b.py',
-            'gmae_pretrain_vit_tiny.py', 'mae_pretrain_vit_tiny.py'} <= names
+    assert {
+        'gmae_pretrain_vit_b.py', 'mae_pretrain_vit_b.py',
+        'gmae_pretrain_vit_tiny.py', 'mae_pretrain_vit_tiny.py'
+    } <= names
 
 
 @pytest.mark.parametrize('path', LEAVES + BASES, ids=lambda p: p.name)
@@ -88,8 +90,8 @@ def test_amp_in_name_iff_amp_wrapper(path):
     assert ('amp' in path.stem) == amp
 
 
-PAIRS = [(p, p.with_name(p.name.replace('gmae', 'mae', 1)))
-         for p in LEAVES if 'gmae' in p.name and 'ablations' not in p.parts]
+PAIRS = [(p, p.with_name(p.name.replace('gmae', 'mae', 1))) for p in LEAVES
+         if 'gmae' in p.name and 'ablations' not in p.parts]
 ABLATIONS = [p for p in LEAVES if 'ablations' in p.parts]
 
 
@@ -112,8 +114,8 @@ def test_mae_gmae_pairs_differ_only_in_decoder_and_head(gmae, mae):
 
 @pytest.mark.parametrize('path', ABLATIONS, ids=lambda p: p.name)
 def test_ablations_change_only_k_or_c(path):
-    main = CONFIGS / ('gmae_pretrain_vit_b.py' if '_vit_b_' in path.name
-                      else 'gmae_pretrain_vit_tiny.py')
+    main = CONFIGS / ('gmae_pretrain_vit_b.py' if '_vit_b_' in path.name else
+                      'gmae_pretrain_vit_tiny.py')
     a, m = Config.fromfile(str(path)), Config.fromfile(str(main))
     fa, fm = _flatten(a.model.to_dict()), _flatten(m.model.to_dict())
     changed = {k for k in set(fa) | set(fm) if fa.get(k) != fm.get(k)}

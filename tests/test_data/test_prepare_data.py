@@ -19,8 +19,8 @@ def test_foreground_masks_match_their_photos(data_root):
     assert len(index) == 6
     for item in index:
         img = Image.open(data_root / 'masks' / f"{item['name']}.png")
-        fg = np.asarray(Image.open(data_root / 'masks' /
-                                   f"{item['name']}_fg.png")) > 0
+        fg = np.asarray(
+            Image.open(data_root / 'masks' / f"{item['name']}_fg.png")) > 0
         assert fg.shape == (img.size[1], img.size[0])
         assert 0.05 < fg.mean() < 0.95
     quokka = next(i for i in index if i['name'] == 'quokka')
@@ -32,20 +32,20 @@ def test_voc_coco_annotations(data_root):
     coco = COCO(str(data_root / 'voc_coco/annotations.json'))
     assert len(coco.getImgIds()) == 3 and len(coco.getAnnIds()) == 12
     assert min(coco.getAnnIds()) >= 1  # COCOeval reads id 0 as unmatched
-    assert all(coco.annToMask(a).sum() > 0
-               for a in coco.loadAnns(coco.getAnnIds()))
+    assert all(
+        coco.annToMask(a).sum() > 0 for a in coco.loadAnns(coco.getAnnIds()))
     for img in coco.loadImgs(coco.getImgIds()):
         stem = img['file_name'].rsplit('.', 1)[0]
-        cls = np.asarray(Image.open(data_root / 'voc_coco' /
-                                    f'{stem}_class.png'))
+        cls = np.asarray(
+            Image.open(data_root / 'voc_coco' / f'{stem}_class.png'))
         assert cls.shape == (img['height'], img['width'])
         assert set(np.unique(cls)) <= set(range(21)) | {255}
 
 
 def test_fashion_mnist_idx_files(data_root):
     root = data_root / 'fashion_mnist'
-    labels = np.frombuffer(
-        (root / 'train-labels-idx1-ubyte').read_bytes()[8:], np.uint8)
+    labels = np.frombuffer((root / 'train-labels-idx1-ubyte').read_bytes()[8:],
+                           np.uint8)
     images = (root / 'train-images-idx3-ubyte').read_bytes()
     assert len(labels) == 60000 and len(images) == 16 + 60000 * 28 * 28
     assert (np.bincount(labels) == 6000).all()

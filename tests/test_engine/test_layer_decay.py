@@ -1,5 +1,4 @@
 import pytest
-import torch
 from torch import nn
 
 from gmae_bench.engine import LayerDecayOptimWrapperConstructor
@@ -34,20 +33,24 @@ class Classifier(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.backbone = build(dict(TINY_VIT, out_type='avg_featmap',
-                                   pos_embed_trainable=True))
+        self.backbone = build(
+            dict(TINY_VIT, out_type='avg_featmap', pos_embed_trainable=True))
         self.head = nn.Linear(32, 10)
 
 
 def _groups(model, rate=0.65):
     ctor = LayerDecayOptimWrapperConstructor(
-        dict(type='OptimWrapper',
-             optimizer=dict(type='AdamW', lr=1.0, weight_decay=0.05)),
+        dict(
+            type='OptimWrapper',
+            optimizer=dict(type='AdamW', lr=1.0, weight_decay=0.05)),
         dict(layer_decay_rate=rate))
     wrapper = ctor(model)
     names = {id(p): n for n, p in model.named_parameters()}
-    return {names[id(p)]: (g['lr'], g['weight_decay'])
-            for g in wrapper.optimizer.param_groups for p in g['params']}
+    return {
+        names[id(p)]: (g['lr'], g['weight_decay'])
+        for g in wrapper.optimizer.param_groups
+        for p in g['params']
+    }
 
 
 def test_lr_scales_and_weight_decay_equal_fb_lr_decay():
@@ -64,8 +67,7 @@ def test_head_scale_is_one_and_stem_smallest():
     ours = _groups(Classifier())
     assert ours['head.weight'][0] == 1.0
     assert ours['backbone.pos_embed'][0] == pytest.approx(0.65**3)
-    assert ours['backbone.blocks.1.attn.qkv.weight'][0] == pytest.approx(
-        0.65)
+    assert ours['backbone.blocks.1.attn.qkv.weight'][0] == pytest.approx(0.65)
 
 
 def test_frozen_parameters_are_left_out():
@@ -89,14 +91,17 @@ def test_missing_or_unknown_paramwise_keys_are_named():
 
 def test_mmpretrain_classifier_depth_is_used():
     pytest.importorskip('mmpretrain')
-    import gmae_bench.classification  # noqa: F401
-    from mmpretrain.registry import MODELS
     from mmengine.registry import DefaultScope
+    from mmpretrain.registry import MODELS
+
+    import gmae_bench.classification  # noqa: F401
     with DefaultScope.overwrite_default_scope('mmpretrain'):
-        model = MODELS.build(dict(
-            type='ImageClassifier',
-            backbone=dict(TINY_VIT, out_type='avg_featmap'),
-            head=dict(type='LinearClsHead', num_classes=10, in_channels=32)))
+        model = MODELS.build(
+            dict(
+                type='ImageClassifier',
+                backbone=dict(TINY_VIT, out_type='avg_featmap'),
+                head=dict(
+                    type='LinearClsHead', num_classes=10, in_channels=32)))
     groups = _groups(model)
     assert groups['head.fc.weight'][0] == 1.0
     assert groups['backbone.patch_embed.proj.weight'][0] == pytest.approx(

@@ -37,10 +37,11 @@ def test_crash_during_write_keeps_the_old_file(tmp_path, monkeypatch):
 
 
 def test_mmengine_checkpoints_go_through_the_atomic_backend(tmp_path):
-    import gmae_bench.engine  # noqa: F401  (installs the backend)
     from mmengine.fileio import get_file_backend
-    assert isinstance(get_file_backend(str(tmp_path / 'x.pth')),
-                      AtomicLocalBackend)
+
+    import gmae_bench.engine  # noqa: F401  (installs the backend)
+    assert isinstance(
+        get_file_backend(str(tmp_path / 'x.pth')), AtomicLocalBackend)
 
 
 # --- finding the checkpoint to resume from --------------------------------
@@ -60,8 +61,8 @@ def test_load_image_gives_3_channel_bgr(tmp_path, mode):
     rgb[..., 0] = 255  # red (survives palette quantisation)
     img = Image.fromarray(rgb)
     if mode == 'I;16':
-        img = Image.fromarray((np.arange(30).reshape(6, 5) * 1000)
-                              .astype(np.uint16))
+        img = Image.fromarray(
+            (np.arange(30).reshape(6, 5) * 1000).astype(np.uint16))
     elif mode != 'RGB':
         img = img.convert(mode)
     img.save(tmp_path / 'x.png')
@@ -74,8 +75,9 @@ def test_load_image_gives_3_channel_bgr(tmp_path, mode):
 
 def test_corrupt_truncated_and_missing_images_are_named(tmp_path):
     (tmp_path / 'junk.jpg').write_bytes(b'this is not an image')
-    Image.fromarray(np.random.default_rng(0).integers(
-        0, 255, (64, 64, 3), dtype=np.uint8)).save(tmp_path / 'ok.jpg')
+    Image.fromarray(
+        np.random.default_rng(0).integers(
+            0, 255, (64, 64, 3), dtype=np.uint8)).save(tmp_path / 'ok.jpg')
     data = (tmp_path / 'ok.jpg').read_bytes()
     (tmp_path / 'cut.jpg').write_bytes(data[:len(data) // 2])
     for name in ('junk.jpg', 'cut.jpg', 'gone.jpg'):
@@ -88,12 +90,18 @@ def test_missing_data_root_names_the_config_key():
     from mmengine.config import Config
 
     from gmae_bench.utils.config import check_data_paths
-    cfg = Config(dict(train_dataloader=dict(dataset=dict(
-        type='RepeatDataset', times=2,
-        dataset=dict(type='CustomDataset', data_root='no/such/dir')))))
-    with pytest.raises(FileNotFoundError,
-                       match=r"train_dataloader\.dataset\.dataset\.data_root"
-                       r"='no/such/dir'"):
+    cfg = Config(
+        dict(
+            train_dataloader=dict(
+                dataset=dict(
+                    type='RepeatDataset',
+                    times=2,
+                    dataset=dict(
+                        type='CustomDataset', data_root='no/such/dir')))))
+    with pytest.raises(
+            FileNotFoundError,
+            match=r"train_dataloader\.dataset\.dataset\.data_root"
+            r"='no/such/dir'"):
         check_data_paths(cfg)
 
 

@@ -3,8 +3,13 @@ import torch
 from gmae_bench.models.vit import random_masking
 from tests.conftest import build
 
-DEC = dict(type='gmae_bench.MAEDecoder', num_patches=16, in_dims=32,
-           embed_dims=16, depth=1, num_heads=2)
+DEC = dict(
+    type='gmae_bench.MAEDecoder',
+    num_patches=16,
+    in_dims=32,
+    embed_dims=16,
+    depth=1,
+    num_heads=2)
 
 
 def _latent(B=2, n=4, D=32, L=16):
@@ -41,8 +46,8 @@ def test_gmae_queries_see_visible_tokens_only_through_attention():
 
 def test_torch_default_pred_init_gives_small_logits():
     xavier = build(dict(DEC, out_dim=14, num_queries=64))
-    default = build(dict(DEC, out_dim=14, num_queries=64,
-                         pred_init='torch_default'))
+    default = build(
+        dict(DEC, out_dim=14, num_queries=64, pred_init='torch_default'))
     bound = 1 / 16**0.5  # kaiming-uniform(a=sqrt 5) bound, fan_in = 16
     assert default.pred.weight.abs().max() <= bound + 1e-6
     assert xavier.pred.weight.abs().max() > bound

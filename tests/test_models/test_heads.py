@@ -21,27 +21,29 @@ def fb_forward_loss(imgs, pred, mask, p, norm_pix_loss):
 
 @pytest.mark.parametrize('norm_pix', [False, True])
 def test_pixel_head_equals_fb_forward_loss(norm_pix):
-    head = build(dict(type='gmae_bench.PixelHead', patch_size=8,
-                      norm_pix=norm_pix))
+    head = build(
+        dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=norm_pix))
     imgs, pred = torch.rand(3, 3, 32, 32), torch.randn(3, 16, 192)
     mask = (torch.rand(3, 16) > 0.25).float()
-    torch.testing.assert_close(head.loss(pred, imgs, mask)['loss'],
-                               fb_forward_loss(imgs, pred, mask, 8, norm_pix))
+    torch.testing.assert_close(
+        head.loss(pred, imgs, mask)['loss'],
+        fb_forward_loss(imgs, pred, mask, 8, norm_pix))
 
 
 def test_mse_pixels_is_pixel_space_for_norm_pix():
-    head = build(dict(type='gmae_bench.PixelHead', patch_size=8,
-                      norm_pix=True))
+    head = build(
+        dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=True))
     imgs = torch.rand(2, 3, 16, 16)
     mask = torch.ones(2, 4)
     perfect = head.target(imgs)  # a perfect norm_pix prediction
     out = head.loss(perfect, imgs, mask)
     assert out['loss'] < 1e-10 and out['mse_pixels'] < 1e-8
     grey = torch.zeros_like(perfect)  # predicts every patch's mean colour
-    expected = fb_forward_loss(imgs, head.patchify(imgs).mean(-1, True)
-                               .expand(-1, -1, 192), mask, 8, False)
-    torch.testing.assert_close(head.loss(grey, imgs, mask)['mse_pixels'],
-                               expected)
+    expected = fb_forward_loss(
+        imgs,
+        head.patchify(imgs).mean(-1, True).expand(-1, -1, 192), mask, 8, False)
+    torch.testing.assert_close(
+        head.loss(grey, imgs, mask)['mse_pixels'], expected)
 
 
 def test_patchify_roundtrip():
@@ -82,11 +84,17 @@ def test_gaussian_head_renders_in_unit_range(tiny_gmae_cfg):
 
 def test_gaussian_head_rejects_unknown_renderer_keys():
     with pytest.raises(KeyError, match='head.renderer'):
-        build(dict(type='gmae_bench.GaussianHead', patch_size=8,
-                   renderer=dict(backnd='torch')))
+        build(
+            dict(
+                type='gmae_bench.GaussianHead',
+                patch_size=8,
+                renderer=dict(backnd='torch')))
     with pytest.raises(KeyError, match='camera'):
-        build(dict(type='gmae_bench.GaussianHead', patch_size=8,
-                   renderer=dict(camera=dict(focal=3))))
+        build(
+            dict(
+                type='gmae_bench.GaussianHead',
+                patch_size=8,
+                renderer=dict(camera=dict(focal=3))))
 
 
 def test_non_finite_decoder_output_gives_a_nan_loss(tiny_gmae_cfg):

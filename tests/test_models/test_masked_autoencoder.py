@@ -6,9 +6,13 @@ from tests.conftest import build
 
 def _batch(n=2, size=32):
     g = torch.Generator().manual_seed(0)
-    return dict(inputs=[torch.randint(0, 256, (3, size, size), generator=g,
-                                      dtype=torch.uint8) for _ in range(n)],
-                data_samples=None)
+    return dict(
+        inputs=[
+            torch.randint(
+                0, 256, (3, size, size), generator=g, dtype=torch.uint8)
+            for _ in range(n)
+        ],
+        data_samples=None)
 
 
 @pytest.mark.parametrize('cfg', ['tiny_mae_cfg', 'tiny_gmae_cfg'])
@@ -17,7 +21,8 @@ def test_loss_mode_through_preprocessor(cfg, request):
     data = model.data_preprocessor(_batch(), True)
     losses = model(**data, mode='loss')
     assert set(losses) == {'loss', 'mse_pixels'}
-    assert torch.isfinite(losses['loss']) and not losses['mse_pixels'].requires_grad
+    assert torch.isfinite(
+        losses['loss']) and not losses['mse_pixels'].requires_grad
 
 
 @pytest.mark.parametrize('cfg', ['tiny_mae_cfg', 'tiny_gmae_cfg'])

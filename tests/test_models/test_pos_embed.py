@@ -18,8 +18,10 @@ def fb_reference(embed_dim, grid_size, cls_token=False):
     grid_w = np.arange(grid_size, dtype=np.float32)
     grid = np.stack(np.meshgrid(grid_w, grid_h), axis=0)  # w goes first
     grid = grid.reshape([2, 1, grid_size, grid_size])
-    emb = np.concatenate([one_d(embed_dim // 2, grid[0]),
-                          one_d(embed_dim // 2, grid[1])], axis=1)
+    emb = np.concatenate(
+        [one_d(embed_dim // 2, grid[0]),
+         one_d(embed_dim // 2, grid[1])],
+        axis=1)
     if cls_token:
         emb = np.concatenate([np.zeros([1, embed_dim]), emb], axis=0)
     return emb
@@ -28,8 +30,7 @@ def fb_reference(embed_dim, grid_size, cls_token=False):
 @pytest.mark.parametrize('dim,grid', [(32, 4), (64, 7), (768, 14)])
 def test_matches_facebookresearch_mae(dim, grid):
     ours = sincos_2d(dim, grid, cls_token=True).numpy()
-    np.testing.assert_allclose(ours, fb_reference(dim, grid, True),
-                               atol=1e-6)
+    np.testing.assert_allclose(ours, fb_reference(dim, grid, True), atol=1e-6)
 
 
 def test_first_half_encodes_columns():

@@ -6,8 +6,12 @@ from tests.conftest import build
 
 @pytest.mark.parametrize('num_outs', [4, 5])
 def test_pyramid_strides(num_outs):
-    fpn = build(dict(type='gmae_bench.SimpleFPN', in_channels=32,
-                     out_channels=16, num_outs=num_outs))
+    fpn = build(
+        dict(
+            type='gmae_bench.SimpleFPN',
+            in_channels=32,
+            out_channels=16,
+            num_outs=num_outs))
     outs = fpn((torch.randn(2, 32, 8, 8), ))  # stride 16 of a 128-px image
     sizes = [o.shape[-1] for o in outs]
     assert sizes == [32, 16, 8, 4, 2][:num_outs]  # strides 4 ... 64
@@ -16,10 +20,11 @@ def test_pyramid_strides(num_outs):
 
 def test_builds_from_mmdet_scope():
     pytest.importorskip('mmdet')
-    import gmae_bench.models  # noqa: F401
     from mmdet.registry import MODELS
     from mmengine.registry import DefaultScope
+
+    import gmae_bench.models  # noqa: F401
     with DefaultScope.overwrite_default_scope('mmdet'):
-        fpn = MODELS.build(dict(type='gmae_bench.SimpleFPN', in_channels=32,
-                                out_channels=16))
+        fpn = MODELS.build(
+            dict(type='gmae_bench.SimpleFPN', in_channels=32, out_channels=16))
     assert type(fpn).__name__ == 'SimpleFPN'

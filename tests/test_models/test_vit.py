@@ -13,8 +13,8 @@ def test_masking_keeps_ratio_and_restores_order():
     # unshuffling [kept, masked placeholders] with ids_restore gives back
     # the kept tokens exactly at the unmasked positions
     filler = torch.full((2, 12, 1), -1.)
-    restored = torch.gather(torch.cat([kept, filler], 1), 1,
-                            ids_restore.unsqueeze(-1))
+    restored = torch.gather(
+        torch.cat([kept, filler], 1), 1, ids_restore.unsqueeze(-1))
     visible = mask == 0
     assert torch.equal(restored[visible], x[visible])
     assert (restored[~visible] == -1).all()
@@ -32,9 +32,10 @@ def test_forward_masked_shapes():
     assert mask.shape == ids.shape == (3, 16)
 
 
-@pytest.mark.parametrize('out_type,shape', [
-    ('featmap', (2, 32, 4, 4)), ('cls_token', (2, 32)),
-    ('avg_featmap', (2, 32)), ('raw', (2, 17, 32))])
+@pytest.mark.parametrize('out_type,shape', [('featmap', (2, 32, 4, 4)),
+                                            ('cls_token', (2, 32)),
+                                            ('avg_featmap', (2, 32)),
+                                            ('raw', (2, 17, 32))])
 def test_downstream_outputs(out_type, shape):
     vit = build(dict(TINY_VIT, out_type=out_type, out_indices=(0, 1)))
     outs = vit(torch.randn(2, 3, 32, 32))

@@ -26,8 +26,8 @@ def test_shoemake_is_unit_and_covers_rotations():
     torch.testing.assert_close(q.norm(dim=-1), torch.ones(10000))
     # uniform over SO(3): each component has mean ~0 and E[q_i^2] = 1/4
     assert q.mean(0).abs().max() < 0.03
-    torch.testing.assert_close((q**2).mean(0), torch.full((4, ), 0.25),
-                               atol=0.02, rtol=0)
+    torch.testing.assert_close(
+        (q**2).mean(0), torch.full((4, ), 0.25), atol=0.02, rtol=0)
 
 
 def test_take_selects_per_image():

@@ -19,7 +19,9 @@ def ortho_camera(size, size_by_depth=False):
 def one_gaussian(x=0., y=0., z=0., s=0.1, o=0.9, color=(1., 0., 0.)):
     f = lambda v: torch.tensor([[v]], dtype=torch.float64)  # noqa: E731
     return Gaussians(
-        means=f([x, y, z]), quats=f([1., 0., 0., 0.]), scales=f([s, s, s]),
+        means=f([x, y, z]),
+        quats=f([1., 0., 0., 0.]),
+        scales=f([s, s, s]),
         opacities=torch.tensor([[o]], dtype=torch.float64),
         colors=f(list(color)))
 
@@ -48,8 +50,8 @@ def _rotation(q):
 def brute_force(g: Gaussians, cam: Camera, bg) -> torch.Tensor:
     B, N = g.opacities.shape
     V = torch.tensor(cam.viewmat, dtype=torch.float64)
-    out = torch.zeros(B, g.colors.shape[-1], cam.height, cam.width,
-                      dtype=torch.float64)
+    out = torch.zeros(
+        B, g.colors.shape[-1], cam.height, cam.width, dtype=torch.float64)
     for b in range(B):
         items = []
         for n in range(N):
@@ -62,8 +64,8 @@ def brute_force(g: Gaussians, cam: Camera, bg) -> torch.Tensor:
             J = torch.tensor([[cam.fx, 0, 0], [0, cam.fy, 0]],
                              dtype=torch.float64)
             cov2 = J @ cov @ J.T + 0.3 * torch.eye(2, dtype=torch.float64)
-            mean2 = torch.stack([cam.fx * mc[0] + cam.cx,
-                                 cam.fy * mc[1] + cam.cy])
+            mean2 = torch.stack(
+                [cam.fx * mc[0] + cam.cx, cam.fy * mc[1] + cam.cy])
             items.append((float(mc[2]), mean2, torch.linalg.inv(cov2),
                           float(g.opacities[b, n]), g.colors[b, n].double()))
         items.sort(key=lambda t: t[0])
@@ -95,11 +97,12 @@ def random_gaussians(B, N, scale_max=1.5, opacity_bias=0.0, seed=0):
 def test_single_isotropic_gaussian_matches_analytic_profile():
     size, s, o = 16, 0.2, 0.8
     cam = ortho_camera(size)
-    img = render(one_gaussian(s=s, o=o), cam, 'torch',
-                 background=(0., 0., 0.)).image[0, 0]
+    img = render(
+        one_gaussian(s=s, o=o), cam, 'torch', background=(0., 0., 0.)).image[0,
+                                                                             0]
     var = (cam.fx * s)**2 + 0.3  # px^2, plus the 0.3 low-pass
-    ys, xs = torch.meshgrid(torch.arange(size) + 0.5,
-                            torch.arange(size) + 0.5, indexing='ij')
+    ys, xs = torch.meshgrid(
+        torch.arange(size) + 0.5, torch.arange(size) + 0.5, indexing='ij')
     d2 = (xs - size / 2)**2 + (ys - size / 2)**2
     expected = (o * torch.exp(-d2 / (2 * var))).double()
     expected[expected < 1 / 255] = 0
@@ -131,8 +134,8 @@ def test_zero_opacity_gives_background():
     g.opacities = torch.zeros_like(g.opacities)
     out = render(g, ortho_camera(16), 'torch', background=(0.2, 0.4, 0.6))
     expected = torch.tensor([0.2, 0.4, 0.6], dtype=torch.float64)
-    assert torch.allclose(out.image, expected.view(1, 3, 1, 1).expand(
-        2, 3, 16, 16))
+    assert torch.allclose(out.image,
+                          expected.view(1, 3, 1, 1).expand(2, 3, 16, 16))
     assert out.alpha.abs().max() == 0
 
 
@@ -151,8 +154,8 @@ def test_transmittance_stop_rule_matches_brute_force():
     g.means = g.means * torch.tensor([0.1, 0.1, 1.0], dtype=torch.float64)
     cam = ortho_camera(8)
     ours = render(g, cam, 'torch').image
-    torch.testing.assert_close(ours, brute_force(g, cam, (1., 1., 1.)),
-                               atol=1e-9, rtol=1e-9)
+    torch.testing.assert_close(
+        ours, brute_force(g, cam, (1., 1., 1.)), atol=1e-9, rtol=1e-9)
 
 
 @pytest.mark.parametrize('H,W,tile', [(16, 16, 16), (37, 21, 16), (9, 9, 4)])

@@ -7,12 +7,15 @@ import pytest
 from tools import compare
 
 CFG = {
-    'pre': "default_scope = 'mmpretrain'\nmodel = dict(type="
-           "'gmae_bench.MaskedAutoencoder', decoder=dict({dec}), "
-           "head=dict(scale_max={c}))\n",
-    'cls': "default_scope = 'mmpretrain'\nmodel = dict(type='ImageClassifier'"
-           ", backbone=dict(type='gmae_bench.ViT'))\n",
-    'det': "default_scope = 'mmdet'\nmodel = dict(type='MaskRCNN')\n",
+    'pre':
+    "default_scope = 'mmpretrain'\nmodel = dict(type="
+    "'gmae_bench.MaskedAutoencoder', decoder=dict({dec}), "
+    "head=dict(scale_max={c}))\n",
+    'cls':
+    "default_scope = 'mmpretrain'\nmodel = dict(type='ImageClassifier'"
+    ", backbone=dict(type='gmae_bench.ViT'))\n",
+    'det':
+    "default_scope = 'mmdet'\nmodel = dict(type='MaskRCNN')\n",
 }
 
 
@@ -20,8 +23,8 @@ def fake_run(root: Path, name: str, cfg: str, rows=(), test=None) -> Path:
     wd = root / name
     (wd / '20260101_000000/vis_data').mkdir(parents=True)
     (wd / f'{name}.py').write_text(cfg)
-    (wd / '20260101_000000/vis_data/scalars.json').write_text(
-        ''.join(json.dumps(r) + '\n' for r in rows))
+    (wd / '20260101_000000/vis_data/scalars.json').write_text(''.join(
+        json.dumps(r) + '\n' for r in rows))
     if test is not None:
         (wd / 'test_metrics.json').write_text(json.dumps(dict(metrics=test)))
     return wd
@@ -30,20 +33,27 @@ def fake_run(root: Path, name: str, cfg: str, rows=(), test=None) -> Path:
 @pytest.fixture
 def work_dirs(tmp_path):
     root = tmp_path / 'work_dirs'
-    loss = lambda v: [dict(iter=i, loss=v, mse_pixels=v) for i in range(5)]  # noqa
+    loss = lambda v: [dict(iter=i, loss=v, mse_pixels=v)
+                      for i in range(5)]  # noqa
     fake_run(root, 'mae_pretrain_vit_tiny', CFG['pre'].format(dec='', c=1),
              loss(0.04))
     for k, v in ((16, 0.05), (64, 0.03)):
         name = 'gmae_pretrain_vit_tiny' + ('' if k == 64 else f'_k{k}')
         fake_run(root, name, CFG['pre'].format(dec=f'num_queries={k}', c=2),
                  loss(v))
-    fake_run(root, 'vit-b-p16_mae-pre_in1k', CFG['cls'],
-             [dict(step=1, **{'accuracy/top1': 80.0})],
-             test={'accuracy/top1': 83.1})
+    fake_run(
+        root,
+        'vit-b-p16_mae-pre_in1k',
+        CFG['cls'], [dict(step=1, **{'accuracy/top1': 80.0})],
+        test={'accuracy/top1': 83.1})
     fake_run(root, 'vit-b-p16_gmae-pre_in1k', CFG['cls'],
              [dict(step=1, **{'accuracy/top1': 83.4})])
     fake_run(root, 'mask-rcnn_vit-b-p16_gmae-pre_coco', CFG['det'],
-             [{'step': 8, 'coco/bbox_mAP': 0.5, 'coco/segm_mAP': 0.445}])
+             [{
+                 'step': 8,
+                 'coco/bbox_mAP': 0.5,
+                 'coco/segm_mAP': 0.445
+             }])
     return root
 
 

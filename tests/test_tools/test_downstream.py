@@ -16,8 +16,10 @@ pytestmark = pytest.mark.slow
 
 
 def train(config, work_dir, *options):
-    return run([sys.executable, 'tools/train.py', config, '--work-dir',
-                str(work_dir), '--cfg-options', *options])
+    return run([
+        sys.executable, 'tools/train.py', config, '--work-dir',
+        str(work_dir), '--cfg-options', *options
+    ])
 
 
 def last_scalars(work_dir: Path) -> dict:
@@ -76,28 +78,35 @@ def test_detection_mask_rcnn_reports_coco_ap(gmae_ckpt, tmp_path):
 
 def test_detection_with_dist_train_two_cpu_processes(gmae_ckpt, tmp_path):
     wd = tmp_path / 'det_dist'
-    out = run(['bash', 'tools/dist_train.sh',
-               'configs/detection/mask-rcnn_vit-tiny_gmae-pre_voc-coco.py',
-               '2', '--work-dir', str(wd), '--cfg-options',
-               f'model.backbone.init_cfg.checkpoint={gmae_ckpt}',
-               'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
-               'default_hooks.checkpoint.interval=2'],
-              env_extra=dict(PYTHON=sys.executable, OMP_NUM_THREADS='1',
-                             PORT=str(29600 + os.getpid() % 300)))
+    out = run([
+        'bash', 'tools/dist_train.sh',
+        'configs/detection/mask-rcnn_vit-tiny_gmae-pre_voc-coco.py', '2',
+        '--work-dir',
+        str(wd), '--cfg-options',
+        f'model.backbone.init_cfg.checkpoint={gmae_ckpt}',
+        'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
+        'default_hooks.checkpoint.interval=2'
+    ],
+              env_extra=dict(
+                  PYTHON=sys.executable,
+                  OMP_NUM_THREADS='1',
+                  PORT=str(29600 + os.getpid() % 300)))
     assert 'GPU number: 2' in out
     assert 'coco/bbox_mAP' in last_scalars(wd)
 
 
-def test_segmentation_upernet_reports_miou_and_test_tool(gmae_ckpt,
-                                                         tmp_path):
+def test_segmentation_upernet_reports_miou_and_test_tool(gmae_ckpt, tmp_path):
     wd = tmp_path / 'seg'
     config = 'configs/segmentation/upernet_vit-tiny_gmae-pre_voc.py'
     train(config, wd, f'model.backbone.init_cfg.checkpoint={gmae_ckpt}',
           'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
           'default_hooks.checkpoint.interval=2')
     assert 0.0 <= last_scalars(wd)['mIoU'] <= 100.0
-    run([sys.executable, 'tools/test.py', config, str(wd / 'iter_2.pth'),
-         '--work-dir', str(wd)])
+    run([
+        sys.executable, 'tools/test.py', config,
+        str(wd / 'iter_2.pth'), '--work-dir',
+        str(wd)
+    ])
     result = json.loads((wd / 'test_metrics.json').read_text())
     assert set(result['metrics']) >= {'mIoU', 'aAcc', 'mAcc'}
 
@@ -112,25 +121,33 @@ def test_coco_metric_scores_ground_truth_as_perfect(data_root):
     from pycocotools.coco import COCO
     ann = str(data_root / 'voc_coco/annotations.json')
     coco = COCO(ann)
-    classes = [c['name'] for c in sorted(coco.loadCats(coco.getCatIds()),
-                                         key=lambda c: c['id'])]
+    classes = [
+        c['name'] for c in sorted(
+            coco.loadCats(coco.getCatIds()), key=lambda c: c['id'])
+    ]
     metric = CocoMetric(ann_file=ann, metric=['bbox', 'segm'])
     metric.dataset_meta = dict(classes=classes)
     cat_ids = sorted(coco.getCatIds())
     for img_id in coco.getImgIds():
         anns = coco.loadAnns(coco.getAnnIds(imgIds=img_id))
         info = coco.loadImgs(img_id)[0]
-        boxes = np.array([[a['bbox'][0], a['bbox'][1],
-                           a['bbox'][0] + a['bbox'][2],
-                           a['bbox'][1] + a['bbox'][3]] for a in anns])
+        boxes = np.array([[
+            a['bbox'][0], a['bbox'][1], a['bbox'][0] + a['bbox'][2],
+            a['bbox'][1] + a['bbox'][3]
+        ] for a in anns])
         masks = np.stack([coco.annToMask(a) for a in anns]).astype(bool)
-        pred = dict(bboxes=torch.tensor(boxes, dtype=torch.float),
-                    scores=torch.ones(len(anns)),
-                    labels=torch.tensor([cat_ids.index(a['category_id'])
-                                         for a in anns]),
-                    masks=torch.from_numpy(masks))
-        metric.process({}, [dict(img_id=img_id, pred_instances=pred,
-                                 ori_shape=(info['height'], info['width']))])
+        pred = dict(
+            bboxes=torch.tensor(boxes, dtype=torch.float),
+            scores=torch.ones(len(anns)),
+            labels=torch.tensor(
+                [cat_ids.index(a['category_id']) for a in anns]),
+            masks=torch.from_numpy(masks))
+        metric.process({}, [
+            dict(
+                img_id=img_id,
+                pred_instances=pred,
+                ori_shape=(info['height'], info['width']))
+        ])
     res = metric.evaluate(size=len(coco.getImgIds()))
     assert res['coco/bbox_mAP'] == pytest.approx(1.0, abs=1e-3)
     assert res['coco/segm_mAP'] == pytest.approx(1.0, abs=1e-3)

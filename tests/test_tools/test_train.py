@@ -9,18 +9,19 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = ['train_dataloader.dataset.times=1', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'default_hooks.logger.interval=1',
-        'default_hooks.checkpoint.interval=1']
+FAST = [
+    'train_dataloader.dataset.times=1', 'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1'
+]
 
 pytestmark = pytest.mark.slow
 
 
 def run(args, **kw):
     env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1')
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True,
-                          text=True, **kw)
+    proc = subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, text=True, **kw)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc
 
@@ -31,13 +32,15 @@ def scalars(work_dir: Path):
     return [json.loads(line) for line in files[-1].read_text().splitlines()]
 
 
-@pytest.mark.parametrize('config', ['gmae_pretrain_vit_tiny.py',
-                                    'mae_pretrain_vit_tiny.py'])
-def test_train_writes_checkpoint_log_picture_and_resumes(config, tmp_path,
-                                                        data_root):
+@pytest.mark.parametrize(
+    'config', ['gmae_pretrain_vit_tiny.py', 'mae_pretrain_vit_tiny.py'])
+def test_train_writes_checkpoint_log_picture_and_resumes(
+        config, tmp_path, data_root):
     wd = tmp_path / 'wd'
-    cmd = [sys.executable, 'tools/train.py', f'configs/{config}',
-           '--work-dir', str(wd), '--cfg-options', *FAST]
+    cmd = [
+        sys.executable, 'tools/train.py', f'configs/{config}', '--work-dir',
+        str(wd), '--cfg-options', *FAST
+    ]
     run(cmd + ['train_cfg.max_epochs=2'])
     assert (wd / 'epoch_2.pth').exists()
     assert (wd / 'vis/reconstruction_final.png').stat().st_size > 10_000
@@ -53,10 +56,12 @@ def test_train_writes_checkpoint_log_picture_and_resumes(config, tmp_path,
 def test_tiny_gmae_learns_on_real_photos(tmp_path, data_root):
     """Loss after 4 short epochs is well below the loss at the start."""
     wd = tmp_path / 'wd'
-    run([sys.executable, 'tools/train.py', 'configs/gmae_pretrain_vit_tiny.py',
-         '--work-dir', str(wd), '--cfg-options', *FAST,
-         'train_dataloader.dataset.times=3', 'train_cfg.max_epochs=4',
-         'warmup_epochs=1'])
+    run([
+        sys.executable, 'tools/train.py', 'configs/gmae_pretrain_vit_tiny.py',
+        '--work-dir',
+        str(wd), '--cfg-options', *FAST, 'train_dataloader.dataset.times=3',
+        'train_cfg.max_epochs=4', 'warmup_epochs=1'
+    ])
     losses = [r['loss'] for r in scalars(wd) if 'loss' in r]
     first, last = losses[0], sum(losses[-4:]) / 4
     assert last < 0.5 * first, (first, last)
@@ -65,12 +70,16 @@ def test_tiny_gmae_learns_on_real_photos(tmp_path, data_root):
 def test_dist_train_two_cpu_processes_gloo(tmp_path, data_root):
     wd = tmp_path / 'wd'
     env_py = dict(PYTHON=sys.executable, PORT=str(29500 + os.getpid() % 1000))
-    proc = subprocess.run(
-        ['bash', 'tools/dist_train.sh', 'configs/gmae_pretrain_vit_tiny.py',
-         '2', '--work-dir', str(wd), '--cfg-options', *FAST,
-         'train_cfg.max_epochs=1'],
-        cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS='1', **env_py),
-        capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([
+        'bash', 'tools/dist_train.sh', 'configs/gmae_pretrain_vit_tiny.py',
+        '2', '--work-dir',
+        str(wd), '--cfg-options', *FAST, 'train_cfg.max_epochs=1'
+    ],
+                          cwd=ROOT,
+                          env=dict(os.environ, OMP_NUM_THREADS='1', **env_py),
+                          capture_output=True,
+                          text=True,
+                          timeout=600)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     assert (wd / 'epoch_1.pth').exists()
@@ -81,8 +90,12 @@ def test_dist_train_two_cpu_processes_gloo(tmp_path, data_root):
 def test_amp_without_cuda_is_a_clear_error(tmp_path):
     if torch.cuda.is_available():
         pytest.skip('has CUDA')
-    proc = subprocess.run(
-        [sys.executable, 'tools/train.py', 'configs/gmae_pretrain_vit_tiny.py',
-         '--work-dir', str(tmp_path), '--amp'], cwd=ROOT,
-        capture_output=True, text=True)
+    proc = subprocess.run([
+        sys.executable, 'tools/train.py', 'configs/gmae_pretrain_vit_tiny.py',
+        '--work-dir',
+        str(tmp_path), '--amp'
+    ],
+                          cwd=ROOT,
+                          capture_output=True,
+                          text=True)
     assert proc.returncode != 0 and '--amp needs a CUDA device' in proc.stderr

@@ -2,9 +2,8 @@ import pytest
 import torch
 
 from gmae_bench.render import Gaussians, gmae_camera, render
-from gmae_bench.zero_shot import (depth_layers, depth_order, first_k,
-                                  id_edges, layer_edges, layer_groups,
-                                  visible_layer_map)
+from gmae_bench.zero_shot import (depth_layers, depth_order, first_k, id_edges,
+                                  layer_edges, layer_groups, visible_layer_map)
 
 
 def scene(specs):

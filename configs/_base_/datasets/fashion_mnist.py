@@ -13,15 +13,28 @@ test_pipeline = [
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=32, num_workers=0, drop_last=True,
+    batch_size=32,
+    num_workers=0,
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type='FashionMNIST', data_root=data_root, split='train',
-                 download=False, indices=2048, pipeline=train_pipeline))
+    dataset=dict(
+        type='FashionMNIST',
+        data_root=data_root,
+        split='train',
+        download=False,
+        indices=2048,
+        pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=64, num_workers=0,
+    batch_size=64,
+    num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='FashionMNIST', data_root=data_root, split='test',
-                 download=False, indices=512, pipeline=test_pipeline))
+    dataset=dict(
+        type='FashionMNIST',
+        data_root=data_root,
+        split='test',
+        download=False,
+        indices=512,
+        pipeline=test_pipeline))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

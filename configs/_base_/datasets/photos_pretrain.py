@@ -3,8 +3,12 @@
 data_root = 'data/photos/'
 train_pipeline = [
     dict(type='gmae_bench.LoadImage'),
-    dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0),
-         backend='pillow', interpolation='bicubic'),
+    dict(
+        type='RandomResizedCrop',
+        scale=64,
+        crop_ratio_range=(0.2, 1.0),
+        backend='pillow',
+        interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackInputs'),
 ]
@@ -16,8 +20,12 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(
-        type='RepeatDataset', times=20,
-        dataset=dict(type='CustomDataset', data_root=data_root,
-                     data_prefix='train', with_label=False,
-                     pipeline=train_pipeline)),
+        type='RepeatDataset',
+        times=20,
+        dataset=dict(
+            type='CustomDataset',
+            data_root=data_root,
+            data_prefix='train',
+            with_label=False,
+            pipeline=train_pipeline)),
 )

@@ -20,23 +20,35 @@ test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=image_size, keep_ratio=True),
     dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='PackDetInputs', meta_keys=('img_id', 'img_path', 'ori_shape',
-                                          'img_shape', 'scale_factor')),
+    dict(
+        type='PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor')),
 ]
-dataset = dict(type='CocoDataset', data_root=data_root,
-               ann_file='annotations.json', data_prefix=dict(img=''),
-               metainfo=dict(classes=classes))
+dataset = dict(
+    type='CocoDataset',
+    data_root=data_root,
+    ann_file='annotations.json',
+    data_prefix=dict(img=''),
+    metainfo=dict(classes=classes))
 train_dataloader = dict(
-    batch_size=2, num_workers=0,
+    batch_size=2,
+    num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(dataset, filter_cfg=dict(filter_empty_gt=True),
-                 pipeline=train_pipeline))
+    dataset=dict(
+        dataset,
+        filter_cfg=dict(filter_empty_gt=True),
+        pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=1, num_workers=0, drop_last=False,
+    batch_size=1,
+    num_workers=0,
+    drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(dataset, test_mode=True, pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='CocoMetric',
-                     ann_file=data_root + 'annotations.json',
-                     metric=['bbox', 'segm'], format_only=False)
+val_evaluator = dict(
+    type='CocoMetric',
+    ann_file=data_root + 'annotations.json',
+    metric=['bbox', 'segm'],
+    format_only=False)
 test_evaluator = val_evaluator

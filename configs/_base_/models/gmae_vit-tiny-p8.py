@@ -3,12 +3,17 @@
 # ~one 16-px patch at 224 px).
 _base_ = './mae_vit-tiny-p8.py'
 model = dict(
-    decoder=dict(out_dim=14, num_queries=64, pred_bias=False,
-                 pred_init='torch_default'),
+    decoder=dict(
+        out_dim=14, num_queries=64, pred_bias=False,
+        pred_init='torch_default'),
     head=dict(
-        _delete_=True, type='gmae_bench.GaussianHead', patch_size=8,
-        norm_pix=False, scale_max=2.0,
+        _delete_=True,
+        type='gmae_bench.GaussianHead',
+        patch_size=8,
+        norm_pix=False,
+        scale_max=2.0,
         renderer=dict(
-            backend='auto', background=None,  # None = white
+            backend='auto',
+            background=None,  # None = white
             camera=dict(distance=8.0, model='ortho', size_by_depth=True))),
 )

@@ -5,10 +5,14 @@ model = dict(
     backbone=dict(
         type='gmae_bench.ViT',
         arch=dict(embed_dims=768, depth=12, num_heads=12),  # ViT-B
-        img_size=224, patch_size=16,
+        img_size=224,
+        patch_size=16,
         mask_ratio=0.75),
     decoder=dict(
-        type='gmae_bench.MAEDecoder', embed_dims=512, depth=8, num_heads=16,
+        type='gmae_bench.MAEDecoder',
+        embed_dims=512,
+        depth=8,
+        num_heads=16,
         out_dim=16 * 16 * 3),
     head=dict(type='gmae_bench.PixelHead', patch_size=16, norm_pix=True),
 )

@@ -5,10 +5,14 @@ model = dict(
     backbone=dict(
         type='gmae_bench.ViT',
         arch=dict(embed_dims=128, depth=4, num_heads=4),
-        img_size=64, patch_size=8,
+        img_size=64,
+        patch_size=8,
         mask_ratio=0.75),
     decoder=dict(
-        type='gmae_bench.MAEDecoder', embed_dims=64, depth=2, num_heads=4,
+        type='gmae_bench.MAEDecoder',
+        embed_dims=64,
+        depth=2,
+        num_heads=4,
         out_dim=8 * 8 * 3),
     head=dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=True),
 )

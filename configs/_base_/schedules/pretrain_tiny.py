@@ -5,10 +5,11 @@ max_epochs = 30
 warmup_epochs = 2
 optim_wrapper = dict(
     type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.95),
-                   weight_decay=0.05),
+    optimizer=dict(
+        type='AdamW', lr=1e-3, betas=(0.9, 0.95), weight_decay=0.05),
     paramwise_cfg=dict(
-        norm_decay_mult=0.0, bias_decay_mult=0.0,
+        norm_decay_mult=0.0,
+        bias_decay_mult=0.0,
         custom_keys={
             'pos_embed': dict(decay_mult=0.0),
             'cls_token': dict(decay_mult=0.0),
@@ -17,11 +18,21 @@ optim_wrapper = dict(
         }))
 auto_scale_lr = dict(base_batch_size=16, enable=True)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0,
-         end=warmup_epochs, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs,
-         eta_min=1e-5, by_epoch=True, begin=warmup_epochs, end=max_epochs,
-         convert_to_iter_based=True),
+    dict(
+        type='LinearLR',
+        start_factor=1e-3,
+        by_epoch=True,
+        begin=0,
+        end=warmup_epochs,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_epochs - warmup_epochs,
+        eta_min=1e-5,
+        by_epoch=True,
+        begin=warmup_epochs,
+        end=max_epochs,
+        convert_to_iter_based=True),
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 default_hooks = dict(
@@ -34,6 +45,8 @@ default_hooks = dict(
 )
 # mse_pixels is smoothed like the loss (mmengine logs other keys as is)
 log_processor = dict(
-    window_size=10, by_epoch=True,
-    custom_cfg=[dict(data_src='mse_pixels', method_name='mean',
-                     window_size=10)])
+    window_size=10,
+    by_epoch=True,
+    custom_cfg=[
+        dict(data_src='mse_pixels', method_name='mean', window_size=10)
+    ])

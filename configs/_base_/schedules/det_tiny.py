@@ -1,0 +1,10 @@
+# 8 iterations for the CPU runs (validation at the end); lr for batch 2.
+_base_ = './det_adamw_lrd.py'
+max_iters = 8
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+auto_scale_lr = dict(base_batch_size=2)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=2),
+]
+default_hooks = dict(
+    logger=dict(interval=2), checkpoint=dict(interval=max_iters))
