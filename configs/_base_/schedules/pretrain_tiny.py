@@ -1,22 +1,11 @@
 # Short CPU schedule for the tiny pretraining runs: 30 epochs over the
 # repeated photo set (~870 iterations at batch 16), AdamW lr 1e-3 for batch
-# 16, 2 warm-up epochs, cosine; otherwise as pretrain_adamw_cos.py.
+# 16, 2 warm-up epochs, cosine; otherwise pretrain_adamw_cos.py.
+_base_ = './pretrain_adamw_cos.py'
 max_epochs = 30
 warmup_epochs = 2
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(
-        type='AdamW', lr=1e-3, betas=(0.9, 0.95), weight_decay=0.05),
-    paramwise_cfg=dict(
-        norm_decay_mult=0.0,
-        bias_decay_mult=0.0,
-        custom_keys={
-            'pos_embed': dict(decay_mult=0.0),
-            'cls_token': dict(decay_mult=0.0),
-            'mask_token': dict(decay_mult=0.0),
-            'query_embed': dict(decay_mult=0.0),
-        }))
-auto_scale_lr = dict(base_batch_size=16, enable=True)
+optim_wrapper = dict(optimizer=dict(lr=1e-3))
+auto_scale_lr = dict(base_batch_size=16)
 param_scheduler = [
     dict(
         type='LinearLR',
@@ -34,19 +23,6 @@ param_scheduler = [
         end=max_epochs,
         convert_to_iter_based=True),
 ]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
+train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(
-    runtime_info=dict(type='RuntimeInfoHook'),
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=10),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=2),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-)
-# mse_pixels is smoothed like the loss (mmengine logs other keys as is)
-log_processor = dict(
-    window_size=10,
-    by_epoch=True,
-    custom_cfg=[
-        dict(data_src='mse_pixels', method_name='mean', window_size=10)
-    ])
+    logger=dict(interval=10), checkpoint=dict(interval=10))
