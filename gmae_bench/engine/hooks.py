@@ -153,18 +153,9 @@ class StrictLoadHook(Hook):
     priority = 'VERY_HIGH'
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        from ..utils.checkpoint import CheckpointError, state_dict_of
+        from ..utils.checkpoint import check_fits, state_dict_of
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
-        own = model.state_dict()
-        sd = state_dict_of(checkpoint)
-        missing = [k for k in own if k not in sd]
-        unexpected = [k for k in sd if k not in own]
-        wrong = [k for k in sd if k in own and sd[k].shape != own[k].shape]
-        if missing or unexpected or wrong:
-            src = getattr(runner, '_load_from', None) or 'the checkpoint'
-            raise CheckpointError(
-                f'{src} does not fit {type(model).__name__} of this config '
-                f'(wrong model?): {len(missing)} missing, e.g. {missing[:5]}; '
-                f'{len(unexpected)} unexpected, e.g. {unexpected[:5]}; '
-                f'{len(wrong)} of another shape, e.g. {wrong[:5]}')
+        check_fits(model.state_dict(), state_dict_of(checkpoint),
+                   getattr(runner, '_load_from', None) or 'being loaded',
+                   f'{type(model).__name__} of this config')

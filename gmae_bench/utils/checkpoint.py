@@ -8,7 +8,7 @@ key names (never the silent ``load_state_dict(sd, False)``).
 """
 import os.path as osp
 import pickle
-from typing import Dict, List
+from typing import Callable, Dict, Optional
 
 import torch
 from mmengine.logging import print_log
@@ -128,17 +128,8 @@ def load_pretrained_backbone(model: nn.Module,
     ]
     sd = {k: v for k, v in sd.items() if k not in ignored}
     new = [k for k in own if k not in sd and k.startswith('fc_norm.')]
-    missing = [k for k in own if k not in sd and k not in new]
-    unexpected = [k for k in sd if k not in own]
-    # pos_embed may differ in its grid (resized by the ViT's load hook),
-    # never in width
-    wrong = [
-        f'{k}: checkpoint {tuple(v.shape)} vs model '
-        f'{tuple(own[k].shape)}' for k, v in sd.items()
-        if k in own and v.shape != own[k].shape
-        and not (k == 'pos_embed' and v.shape[-1] == own[k].shape[-1])
-    ]
-    _raise_if_any(path, missing, unexpected, wrong)
+    expected = {k: v for k, v in own.items() if k not in new}
+    check_fits(expected, sd, path, 'this backbone', shape_ok=_pos_embed_grid)
     model.load_state_dict(sd, strict=False)  # keys checked above
     print_log(
         f'loaded {len(sd)} backbone tensors from {path} (prefix '
@@ -147,10 +138,29 @@ def load_pretrained_backbone(model: nn.Module,
         logger='current')
 
 
-def _raise_if_any(path: str, missing: List[str], unexpected: List[str],
-                  wrong: List[str]) -> None:
-    if not (missing or unexpected or wrong):
-        return
+def _pos_embed_grid(key: str, ckpt: Tensor, model: Tensor) -> bool:
+    """pos_embed may differ in its grid (the ViT's load hook resizes it),
+    never in width."""
+    return key == 'pos_embed' and ckpt.shape[-1] == model.shape[-1]
+
+
+def check_fits(own: Dict[str, Tensor],
+               sd: Dict[str, Tensor],
+               source: str,
+               target: str,
+               shape_ok: Optional[Callable] = None) -> None:
+    """Raise :class:`CheckpointError` unless ``sd`` has exactly the keys and
+    shapes of ``own`` (a model's state dict), naming ``source`` (the file),
+    ``target`` (the model) and up to 12 keys per kind of mismatch.
+    ``shape_ok(key, ckpt_tensor, model_tensor)`` may accept a shape
+    difference the model resolves itself."""
+    missing = [k for k in own if k not in sd]
+    unexpected = [k for k in sd if k not in own]
+    wrong = [
+        f'{k}: checkpoint {tuple(v.shape)} vs model {tuple(own[k].shape)}'
+        for k, v in sd.items() if k in own and v.shape != own[k].shape
+        and not (shape_ok and shape_ok(k, v, own[k]))
+    ]
     parts = []
     for title, keys in (('missing in checkpoint', missing),
                         ('not in model', unexpected), ('shape mismatch',
@@ -158,6 +168,7 @@ def _raise_if_any(path: str, missing: List[str], unexpected: List[str],
         if keys:
             shown = ', '.join(keys[:12]) + (' ...' if len(keys) > 12 else '')
             parts.append(f'{title} ({len(keys)}): {shown}')
-    raise CheckpointError(
-        f'checkpoint {path} does not fit this backbone (wrong model or '
-        'prefix?):\n  ' + '\n  '.join(parts))
+    if parts:
+        raise CheckpointError(
+            f'checkpoint {source} does not fit {target} (wrong model or '
+            'prefix?): ' + '; '.join(parts))

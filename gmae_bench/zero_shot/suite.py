@@ -162,21 +162,12 @@ def load_model(config: str, checkpoint: Optional[str], device: str = 'cpu'):
 
     import gmae_bench.models  # noqa: F401
     from gmae_bench.registry import MODELS
-    from gmae_bench.utils.checkpoint import (CheckpointError,
-                                             load_checkpoint_file,
+    from gmae_bench.utils.checkpoint import (check_fits, load_checkpoint_file,
                                              state_dict_of)
     model = MODELS.build(Config.fromfile(config).model)
     model.init_weights()
     if checkpoint is not None:
         sd = state_dict_of(load_checkpoint_file(checkpoint))
-        try:
-            result = model.load_state_dict(sd, strict=False)
-        except RuntimeError as e:  # shape mismatch
-            raise CheckpointError(
-                f'checkpoint {checkpoint} does not fit {config}: {e}') from e
-        if result.missing_keys or result.unexpected_keys:
-            raise CheckpointError(
-                f'checkpoint {checkpoint} does not fit {config}: missing '
-                f'{result.missing_keys[:8]}, unexpected '
-                f'{result.unexpected_keys[:8]}')
+        check_fits(model.state_dict(), sd, checkpoint, config)
+        model.load_state_dict(sd)
     return model.to(device).eval()
