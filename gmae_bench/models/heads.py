@@ -5,7 +5,7 @@ Both heads take images as raw pixels in [0, 1] (the model undoes the data
 preprocessor's normalisation), so GMAE's rendered colours in (0, 1) and the
 MAE target live in one space.
 """
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 from mmengine.model import BaseModule
@@ -22,6 +22,13 @@ def masked_mse(patches: Tensor, target: Tensor, mask: Tensor) -> Tensor:
     ``forward_loss``). [B, L, D], [B, L, D], [B, L] -> scalar"""
     per_patch = ((patches - target)**2).mean(dim=-1)  # [B, L]
     return (per_patch * mask).sum() / mask.sum()
+
+
+def patch_stats(patches: Tensor) -> Tuple[Tensor, Tensor]:
+    """Per-patch mean and std of MAE's norm_pix (unbiased var + 1e-6).
+    [B, L, D] -> [B, L, 1] each"""
+    mean = patches.mean(dim=-1, keepdim=True)
+    return mean, (patches.var(dim=-1, keepdim=True) + 1.e-6)**.5
 
 
 @MODELS.register_module()
@@ -64,9 +71,8 @@ class PixelHead(BaseModule):
         """Target patches [B, L, p*p*C], per-patch normalised if norm_pix."""
         target = self.patchify(imgs)
         if self.norm_pix:
-            mean = target.mean(dim=-1, keepdim=True)
-            var = target.var(dim=-1, keepdim=True)
-            target = (target - mean) / (var + 1.e-6)**.5
+            mean, std = patch_stats(target)
+            target = (target - mean) / std
         return target
 
     def predict_patches(self, pred: Tensor, imgs: Tensor) -> Tensor:
@@ -87,24 +93,21 @@ class PixelHead(BaseModule):
             pixel space, comparable between MAE and GMAE.
         """
         patches = self.predict_patches(pred, imgs)
-        loss = masked_mse(patches, self.target(imgs), mask)
+        pixels = self.patchify(imgs)
+        if self.norm_pix:
+            mean, std = patch_stats(pixels)
+            loss = masked_mse(patches, (pixels - mean) / std, mask)
+        else:
+            loss = masked_mse(patches, pixels, mask)
         if not bool(torch.isfinite(pred).all()):
             # the renderer culls NaN Gaussians, which would hide a diverged
             # decoder behind a finite loss: report it as a NaN loss
             loss = loss * float('nan')
         if not self.norm_pix:
             return dict(loss=loss, mse_pixels=loss.detach())
-        with torch.no_grad():
-            mse = masked_mse(
-                self._denormalise(patches, imgs), self.patchify(imgs), mask)
+        with torch.no_grad():  # norm_pix prediction back to pixels
+            mse = masked_mse(patches * std + mean, pixels, mask)
         return dict(loss=loss, mse_pixels=mse)
-
-    def _denormalise(self, patches: Tensor, imgs: Tensor) -> Tensor:
-        """norm_pix predictions -> pixels, with the true patches' stats."""
-        target = self.patchify(imgs)
-        mean = target.mean(dim=-1, keepdim=True)
-        std = (target.var(dim=-1, keepdim=True) + 1.e-6)**.5
-        return patches * std + mean
 
     def reconstruct(self, pred: Tensor, imgs: Tensor) -> Tensor:
         """Predicted image in [0, 1] pixel space. [B, C, H, W]
@@ -114,7 +117,8 @@ class PixelHead(BaseModule):
         """
         patches = self.predict_patches(pred, imgs)
         if self.norm_pix:
-            patches = self._denormalise(patches, imgs)
+            mean, std = patch_stats(self.patchify(imgs))
+            patches = patches * std + mean
         return self.unpatchify(patches, *imgs.shape[-2:])
 
 
