@@ -250,22 +250,19 @@ class _RasterizeTiles(torch.autograd.Function):
                 ch.color.transpose(1, 2), w)  # [A, C, P]
         bg = background.repeat_interleave(grid.num_tiles, 0)  # [R, C]
         image = out + T.unsqueeze(1) * bg.unsqueeze(-1)
-        ctx.save_for_backward(means2d, conics, colors, opacities, background,
-                              table, counts, T, stop_col)
-        ctx.cfg = (width, height, tile_size, G)
+        ctx.save_for_backward(params, opacities, background, table, counts, T,
+                              stop_col)
+        ctx.grid, ctx.cfg = grid, (B, N, tile_size, G)
         alpha_img = _untile((1 - T).unsqueeze(1), B, width, height, tile_size)
         ctx.mark_non_differentiable(alpha_img)
         return _untile(image, B, width, height, tile_size), alpha_img
 
     @staticmethod
     def backward(ctx, grad_image, grad_alpha):
-        (means2d, conics, colors, opacities, background, table, counts,
-         T_final, stop_col) = ctx.saved_tensors
-        width, height, tile_size, G = ctx.cfg
-        B, N, C = colors.shape
-        grid = _TileGrid(width, height, tile_size, means2d)
+        (params, opacities, background, table, counts, T_final,
+         stop_col) = ctx.saved_tensors
+        grid, (B, N, tile_size, G) = ctx.grid, ctx.cfg
         K = table.shape[1]
-        params = _pack(means2d, conics, colors, opacities)
         g_img = _tile(grad_image, tile_size)  # [R, C, P]
         bg = background.repeat_interleave(grid.num_tiles, 0)
         # s_after: grad . (colour composited behind the current chunk)
