@@ -86,18 +86,23 @@ def build(cfg: dict):
     return model
 
 
-def run_tool(args, env_extra=None, timeout=900) -> str:
-    """Run a command from the repo root; fail with its output tail."""
+def run_status(args, env_extra=None, timeout=900):
+    """Run a command from the repo root; the CompletedProcess (text)."""
     import subprocess
     env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='2')
     env.update(env_extra or {})
-    proc = subprocess.run(
+    return subprocess.run(
         args,
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=timeout)
+
+
+def run_tool(args, env_extra=None, timeout=900) -> str:
+    """Run a command from the repo root; fail with its output tail."""
+    proc = run_status(args, env_extra, timeout)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-5000:]
     return out

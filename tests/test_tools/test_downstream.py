@@ -11,7 +11,6 @@ import torch
 
 from tests.conftest import run_tool as run
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 

@@ -2,7 +2,6 @@
 error and loses nothing (real photos, tiny models, CPU)."""
 import os
 import random
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,6 +9,8 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+
+from tests.conftest import run_status
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -21,13 +22,7 @@ FAST = [
 
 
 def train(args, check=True):
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='2')
-    proc = subprocess.run([sys.executable, 'tools/train.py', *args],
-                          cwd=ROOT,
-                          env=env,
-                          capture_output=True,
-                          text=True,
-                          timeout=900)
+    proc = run_status([sys.executable, 'tools/train.py', *args])
     out = proc.stdout + proc.stderr
     if check:
         assert proc.returncode == 0, out[-4000:]

@@ -1,14 +1,14 @@
 """End-to-end runs of tools/train.py and tools/dist_train.sh on real photos."""
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import run_status, run_tool
+
 FAST = [
     'train_dataloader.dataset.times=1', 'train_dataloader.num_workers=0',
     'train_dataloader.persistent_workers=False',
@@ -18,12 +18,8 @@ FAST = [
 pytestmark = pytest.mark.slow
 
 
-def run(args, **kw):
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1')
-    proc = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, **kw)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
+def run(args) -> str:
+    return run_tool(args, env_extra=dict(OMP_NUM_THREADS='1'))
 
 
 def scalars(work_dir: Path):
@@ -48,9 +44,9 @@ def test_train_writes_checkpoint_log_picture_and_resumes(
     losses = [r['loss'] for r in scalars(wd) if 'loss' in r]
     assert len(losses) >= 4 and all(map(lambda v: v == v, losses))
     # resume continues from epoch 2 instead of starting over
-    proc = run(cmd + ['train_cfg.max_epochs=3', '--resume'])
+    out = run(cmd + ['train_cfg.max_epochs=3', '--resume'])
     assert (wd / 'epoch_3.pth').exists()
-    assert 'resumed epoch: 2' in proc.stdout + proc.stderr
+    assert 'resumed epoch: 2' in out
 
 
 def test_tiny_gmae_learns_on_real_photos(tmp_path, data_root):
@@ -70,18 +66,13 @@ def test_tiny_gmae_learns_on_real_photos(tmp_path, data_root):
 def test_dist_train_two_cpu_processes_gloo(tmp_path, data_root):
     wd = tmp_path / 'wd'
     env_py = dict(PYTHON=sys.executable, PORT=str(29500 + os.getpid() % 1000))
-    proc = subprocess.run([
+    out = run_tool([
         'bash', 'tools/dist_train.sh', 'configs/gmae_pretrain_vit_tiny.py',
         '2', '--work-dir',
         str(wd), '--cfg-options', *FAST, 'train_cfg.max_epochs=1'
     ],
-                          cwd=ROOT,
-                          env=dict(os.environ, OMP_NUM_THREADS='1', **env_py),
-                          capture_output=True,
-                          text=True,
-                          timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
+                   env_extra=dict(OMP_NUM_THREADS='1', **env_py),
+                   timeout=600)
     assert (wd / 'epoch_1.pth').exists()
     assert "dist_cfg: {'backend': 'gloo'}" in out
     assert 'Distributed training: True' in out and 'GPU number: 2' in out
@@ -90,12 +81,9 @@ def test_dist_train_two_cpu_processes_gloo(tmp_path, data_root):
 def test_amp_without_cuda_is_a_clear_error(tmp_path):
     if torch.cuda.is_available():
         pytest.skip('has CUDA')
-    proc = subprocess.run([
+    proc = run_status([
         sys.executable, 'tools/train.py', 'configs/gmae_pretrain_vit_tiny.py',
         '--work-dir',
         str(tmp_path), '--amp'
-    ],
-                          cwd=ROOT,
-                          capture_output=True,
-                          text=True)
+    ])
     assert proc.returncode != 0 and '--amp needs a CUDA device' in proc.stderr

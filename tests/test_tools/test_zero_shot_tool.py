@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tests.conftest import run_tool
+from tests.conftest import run_status, run_tool
 
 pytestmark = pytest.mark.slow
 
@@ -40,15 +40,12 @@ def test_zero_shot_writes_scores_and_pictures(zero_shot_dir):
 
 
 def test_zero_shot_rejects_an_mae_as_gmae(tiny_runs, tmp_path, data_root):
-    import subprocess
-    proc = subprocess.run([
+    proc = run_status([
         sys.executable, 'tools/zero_shot.py', '--gmae',
         'configs/mae_pretrain_vit_tiny.py',
         str(tiny_runs['mae'] / 'epoch_1.pth'), '--out',
         str(tmp_path)
-    ],
-                          capture_output=True,
-                          text=True)
+    ])
     assert proc.returncode != 0 and 'not a GMAE config' in proc.stderr
 
 
