@@ -14,7 +14,7 @@ before the Gaussian that would take its transmittance to <= 1e-4, pixel
 centres at ``+0.5``, and the opacity-aware 3.33-sigma box.
 """
 import math
-from typing import Tuple
+from typing import List, Tuple
 
 import torch
 from torch import Tensor
@@ -28,6 +28,8 @@ MAX_ALPHA = 0.999
 LOG_MAX_ALPHA = math.log(MAX_ALPHA)
 T_STOP = 1e-4
 MAX_EXTEND = 3.33
+MAX_PADDING = 0.1  # see _chunk_plan
+SCAN_LOOP_MAX = 32  # see _cumulative
 
 
 def conics_and_radii(means2d: Tensor, cov2d: Tensor, depths: Tensor,
@@ -153,37 +155,35 @@ class _Chunk:
         idx = table[rows, j0:j0 + G]  # [A, G], -1 = padding
         self.idx = torch.where(idx < 0, params.shape[0] - 1, idx)
         A, Gc = self.idx.shape
-        p = params[self.idx]  # [A, G, 6 + C], see _pack
-        self.u = p[..., 0:2] - grid.centres[rows % grid.num_tiles,
-                                            None]  # [A, G, 2]
+        p = params.index_select(0, self.idx.view(-1)).view(A, Gc, -1)
+        centres = grid.centres.index_select(0, rows % grid.num_tiles)
+        self.u = p[..., 0:2] - centres[:, None]  # [A, G, 2]
         self.conic = p[..., 2:5]  # [A, G, 3]
         a, b, c = self.conic.unbind(-1)
         ux, uy = self.u.unbind(-1)
-        self.log_o = p[..., 5]  # [A, G]
+        log_o = p[..., 5]  # [A, G]
         coeff = torch.stack([
             -0.5 * a, -b, -0.5 * c, a * ux + b * uy, c * uy + b * ux,
-            self.log_o - (0.5 * a * ux * ux + b * ux * uy + 0.5 * c * uy * uy)
+            log_o - (0.5 * a * ux * ux + b * ux * uy + 0.5 * c * uy * uy)
         ], -1)
         x = (coeff.view(-1, 6) @ grid.basis).view(A, Gc, -1)  # log o - sigma
-        # alpha below 1/255 is skipped: exp(-inf) = 0
-        x.masked_fill_(x < LOG_ALPHA_THRESHOLD, -math.inf)
-        self.raw = x.exp_()  # o * exp(-sigma), 0 where skipped, [A, G, P]
-        self.alpha = self.raw.clamp_max(MAX_ALPHA)
-        # raw <= o, so only opacities above MAX_ALPHA can be clamped
-        self.clamped = bool((self.log_o > LOG_MAX_ALPHA).any())
+        # alpha below 1/255 is skipped (set to 0). The floor keeps exp on
+        # its fast path: exp of -inf or of denormal results is 5-50x slower
+        # on CPU; the floored values land below the threshold and are zeroed.
+        x.clamp_min_(LOG_ALPHA_THRESHOLD - 10.0).exp_()  # o * exp(-sigma)
+        torch.nn.functional.threshold_(x, ALPHA_THRESHOLD, 0.0)
+        # only opacities above MAX_ALPHA can reach the clamp
+        self.clamped = bool((log_o > LOG_MAX_ALPHA).any())
+        self.alpha = x.clamp_max_(MAX_ALPHA) if self.clamped else x
         self.color = p[..., 6:]  # [A, G, C]
-        self.end = j0 + Gc
+        self.cols = (j0, j0 + Gc)
         self.basis = grid.basis
 
-    def included_alpha(self, stop_col_rows: Tensor) -> Tensor:
-        """Alphas of the Gaussians each pixel composites (else 0). [A, G, P]
-        A pixel takes list entries before its stop column only."""
-        if bool((stop_col_rows >= self.end).all()):
-            return self.alpha
-        j0 = self.end - self.alpha.shape[1]
-        cols = torch.arange(j0, self.end, device=self.alpha.device)
-        keep = cols[None, :, None] < stop_col_rows[:, None, :]
-        return self.alpha * keep
+    def after_stop(self, stop_col_rows: Tensor) -> Tensor:
+        """True for entries at or after a pixel's stop column (that pixel
+        composites nothing more). [A, P] -> [A, G, P] bool"""
+        cols = torch.arange(*self.cols, device=self.alpha.device)
+        return cols[None, :, None] >= stop_col_rows[:, None, :]
 
     def grad_params(self, g_logit: Tensor) -> Tensor:
         """Chain rule from d loss / d (log o - sigma) [A, G, P] to the
@@ -201,9 +201,16 @@ class _Chunk:
         return torch.stack([g_ux, g_uy, g_a, g_b, g_c, G5], -1)
 
 
-def _active_rows(counts: Tensor, stop_col: Tensor, j0: int) -> Tensor:
-    """Tiles whose list reaches column j0 and with a pixel not yet stopped."""
-    return ((counts > j0) & (stop_col.amax(1) >= j0)).nonzero()[:, 0]
+def _active_rows(counts: Tensor, row_stop: Tensor, j0: int) -> Tensor:
+    """Tiles whose list reaches column j0 and with a pixel not yet stopped
+    (``row_stop``: the largest stop column of each tile's pixels)."""
+    return ((counts > j0) & (row_stop >= j0)).nonzero()[:, 0]
+
+
+def _first_stop(stop_col: Tensor, K: int) -> int:
+    """Smallest stop column of any in-image pixel (K: none stopped)."""
+    inside = stop_col[stop_col >= 0]
+    return int(inside.min()) if inside.numel() else K
 
 
 class _RasterizeTiles(torch.autograd.Function):
@@ -220,39 +227,50 @@ class _RasterizeTiles(torch.autograd.Function):
         T = means2d.new_ones(R, P)  # transmittance so far
         out = means2d.new_zeros(R, C, P)  # channels first: fast bmm
         # Column at which a pixel stopped (T would drop to <= 1e-4); K means
-        # never, -1 marks padding pixels outside the image.
+        # never, -1 marks padding pixels outside the image (their values are
+        # cropped away, so their alphas need no masking).
         stop_col = torch.where(grid.inside.repeat(B, 1), K, -1)
-        G = _chunk_width(counts, P, K, chunk_elems)
-        for j0 in range(0, K, G):
-            rows = _active_rows(counts, stop_col, j0)
+        row_stop = stop_col.amax(1)  # [R]
+        first_stop = K  # no pixel has stopped yet
+        plan = _chunk_plan(counts, P, K, chunk_elems)
+        for j0, G in plan:
+            rows = _active_rows(counts, row_stop, j0)
             if rows.numel() == 0:
                 continue
             ch = _Chunk(params, table, rows, j0, G, grid)
-            T0, sc = T[rows], stop_col[rows]
-            one_minus = 1 - ch.alpha
-            cp = torch.cumprod(one_minus, 1)  # [A, G, P]
+            T0 = T.index_select(0, rows)  # [A, P]
+            cp = _cumulative(1 - ch.alpha, torch.mul, inplace=True)
             # A live pixel stops at the first column where T would fall to
             # <= T_STOP; that Gaussian is excluded (gsplat: "exclusive").
-            live = sc >= K
-            if bool(((T0 * cp[:, -1] <= T_STOP) & live).any()):
-                n_alive = (T0[:, None] * cp > T_STOP).sum(1)  # [A, P]
-                stops = (n_alive < cp.shape[1]) & live
+            sc = stop_col.index_select(0, rows)
+            stops = (T0 * cp[:, -1] <= T_STOP) & (sc >= K)
+            if bool(stops.any()):
+                n_alive = (cp > (T_STOP / T0).unsqueeze(1)).sum(1)  # [A, P]
                 sc = torch.where(stops, j0 + n_alive, sc)
-                stop_col[rows] = sc
-            alpha = ch.included_alpha(sc)
-            if alpha is not ch.alpha:
-                one_minus = 1 - alpha
-                cp = torch.cumprod(one_minus, 1)
-            T[rows] = T0 * cp[:, -1]
+                stop_col.index_copy_(0, rows, sc)
+                row_stop.index_copy_(0, rows, sc.amax(1))
+                first_stop = min(first_stop, j0 + int(n_alive[stops].min()))
             # weight of entry i: alpha_i * prod_{j<i}(1 - alpha_j), times T0
-            w = cp.div_(one_minus).mul_(alpha)  # in place, [A, G, P]
-            out[rows] += T0.unsqueeze(1) * torch.bmm(
-                ch.color.transpose(1, 2), w)  # [A, C, P]
+            w = ch.alpha  # turned into the weights in place, [A, G, P]
+            w[:, 1:].mul_(cp[:, :-1])
+            if first_stop < ch.cols[1]:
+                w.masked_fill_(ch.after_stop(sc), 0.0)
+                # T after the last entry each pixel composites (none: 1)
+                last = (sc - j0 - 1).clamp(max=cp.shape[1] - 1)  # [A, P]
+                T_chunk = torch.gather(cp, 1,
+                                       last.clamp_min(0).unsqueeze(1))[:, 0]
+                T_chunk = torch.where(last >= 0, T_chunk, 1.0)
+            else:
+                T_chunk = cp[:, -1]
+            T.index_copy_(0, rows, T0 * T_chunk)
+            out.index_add_(
+                0, rows,
+                T0.unsqueeze(1) * torch.bmm(ch.color.transpose(1, 2), w))
         bg = background.repeat_interleave(grid.num_tiles, 0)  # [R, C]
         image = out + T.unsqueeze(1) * bg.unsqueeze(-1)
         ctx.save_for_backward(params, opacities, background, table, counts, T,
                               stop_col)
-        ctx.grid, ctx.cfg = grid, (B, N, tile_size, G)
+        ctx.grid, ctx.cfg = grid, (B, N, tile_size, plan)
         alpha_img = _untile((1 - T).unsqueeze(1), B, width, height, tile_size)
         ctx.mark_non_differentiable(alpha_img)
         return _untile(image, B, width, height, tile_size), alpha_img
@@ -261,44 +279,69 @@ class _RasterizeTiles(torch.autograd.Function):
     def backward(ctx, grad_image, grad_alpha):
         (params, opacities, background, table, counts, T_final,
          stop_col) = ctx.saved_tensors
-        grid, (B, N, tile_size, G) = ctx.grid, ctx.cfg
+        grid, (B, N, tile_size, plan) = ctx.grid, ctx.cfg
         K = table.shape[1]
+        row_stop, first_stop = stop_col.amax(1), _first_stop(stop_col, K)
         g_img = _tile(grad_image, tile_size)  # [R, C, P]
         bg = background.repeat_interleave(grid.num_tiles, 0)
         # s_after: grad . (colour composited behind the current chunk)
         s_after = T_final * (g_img * bg.unsqueeze(-1)).sum(1)  # [R, P]
         T_after = T_final.clone()
         grads = torch.zeros_like(params)  # packed, [B*N + 1, 6 + C]
-        for j0 in reversed(range(0, K, G)):
-            rows = _active_rows(counts, stop_col, j0)
+        for j0, G in reversed(plan):
+            rows = _active_rows(counts, row_stop, j0)
             if rows.numel() == 0:
                 continue
             ch = _Chunk(params, table, rows, j0, G, grid)
-            alpha = ch.included_alpha(stop_col[rows])  # [A, G, P]
+            alpha = ch.alpha  # [A, G, P]
+            if first_stop < ch.cols[1]:
+                alpha.masked_fill_(
+                    ch.after_stop(stop_col.index_select(0, rows)), 0.0)
+            at_max = alpha >= MAX_ALPHA if ch.clamped else None
             one_minus = 1 - alpha
-            cp = torch.cumprod(one_minus, 1)
-            T0 = T_after[rows] / cp[:, -1]  # T before this chunk, [A, P]
-            ratio = alpha / one_minus
-            w = (cp * ratio).mul_(T0[:, None])  # alpha_i T_i, [A, G, P]
-            gC = g_img[rows]  # [A, C, P]
-            cg = torch.bmm(ch.color, gC)  # c . grad, [A, G, P]
-            wc = w * cg
-            # colour behind entry i (later entries, later chunks, background)
-            behind = (wc.sum(1) + s_after[rows])[:, None] - wc.cumsum(1)
-            # d C / d alpha_i = T_i c_i - behind_i / (1 - alpha_i); times
-            # d alpha / d (log o - sigma) = alpha (unclamped entries)
-            g_logit = wc - behind.mul_(ratio)
-            if ch.clamped:
-                g_logit.masked_fill_(ch.raw > MAX_ALPHA, 0.0)
+            cp = _cumulative(one_minus, torch.mul)
+            # T before this chunk, [A, P]
+            T0 = T_after.index_select(0, rows) / cp[:, -1]
+            ratio = alpha.div_(one_minus)  # alpha / (1 - alpha), in place
+            w = cp.mul_(ratio)  # alpha_i T_i / T0, [A, G, P]
+            # T0 folded into the (small) image gradient, [A, C, P]
+            gC = g_img.index_select(0, rows) * T0.unsqueeze(1)
+            wc = torch.bmm(ch.color, gC).mul_(w)  # alpha_i T_i c_i . grad
+            cs = _cumulative(wc, torch.add)
+            # all colour from this chunk on, [A, P]
+            total = cs[:, -1] + s_after.index_select(0, rows)
+            # behind_i = total - cs_i: colour behind entry i (later entries,
+            # later chunks, background). d C / d alpha_i = T_i c_i -
+            # behind_i / (1 - alpha_i); times d alpha / d (log o - sigma) =
+            # alpha (unclamped entries)
+            g_logit = torch.addcmul(wc, ratio, cs.sub_(total.unsqueeze(1)))
+            if at_max is not None:
+                g_logit.masked_fill_(at_max, 0.0)
             g_color = torch.einsum('agp,acp->agc', w, gC)  # [A, G, C]
             g = torch.cat([ch.grad_params(g_logit), g_color], -1)
             grads.index_add_(0, ch.idx.reshape(-1), g.flatten(0, 1))
-            s_after[rows] += wc.sum(1)
-            T_after[rows] = T0
+            s_after.index_copy_(0, rows, total)
+            T_after.index_copy_(0, rows, T0)
         grads = grads[:-1].view(B, N, -1)
         g_opac = grads[..., 5] / opacities  # d log o / d o
         return (grads[..., 0:2], grads[..., 2:5], grads[..., 6:], g_opac, None,
                 None, None, None, None, None, None)
+
+
+def _cumulative(x: Tensor, op, inplace: bool = False) -> Tensor:
+    """Inclusive scan along dim 1 with ``op`` (torch.mul: cumprod,
+    torch.add: cumsum). Short lists are scanned one column at a time,
+    which on CPU beats torch.cumprod / cumsum along a middle dim."""
+    G = x.shape[1]
+    if G > SCAN_LOOP_MAX:
+        y = torch.cumprod(x, 1) if op is torch.mul else torch.cumsum(x, 1)
+        return x.copy_(y) if inplace else y
+    y = x if inplace else torch.empty_like(x)
+    if not inplace:
+        y[:, 0] = x[:, 0]
+    for i in range(1, G):
+        op(y[:, i - 1], x[:, i], out=y[:, i])
+    return y
 
 
 def _pack(means2d: Tensor, conics: Tensor, colors: Tensor,
@@ -315,10 +358,31 @@ def _pack(means2d: Tensor, conics: Tensor, colors: Tensor,
     return torch.cat([packed, dummy], 0)
 
 
-def _chunk_width(counts: Tensor, P: int, K: int, chunk_elems: int) -> int:
-    """List entries per chunk so that a chunk holds ~chunk_elems values."""
-    rows = max(int((counts > 0).sum()), 1)
-    return int(min(max(chunk_elems // (rows * P), 1), max(K, 1)))
+def _chunk_plan(counts: Tensor, P: int, K: int, chunk_elems: int,
+                max_padding: float = None) -> List[Tuple[int, int]]:
+    """Column ranges ``(j0, G)`` that cover the tile lists, front to back.
+
+    A chunk starting at column j0 holds the A tiles whose list reaches j0.
+    It widens while it stays under ~chunk_elems values (A * G * P) and the
+    padding slots of lists ending inside it stay under ``max_padding`` of
+    its slots: short lists get wide chunks, the few long lists at crowded
+    tiles get few, narrow ones.
+    """
+    per_len = torch.bincount(counts, minlength=K + 1)[1:]  # lists of len j+1
+    active = per_len.flip(0).cumsum(0).flip(0).tolist()  # lists > j, [K]
+    max_padding = MAX_PADDING if max_padding is None else max_padding
+    plan, j0 = [], 0
+    while j0 < K and active[j0] > 0:
+        A = active[j0]
+        cap = max(1, min(chunk_elems // (A * P), K - j0))
+        G, used = 1, A
+        while G < cap and A * (G + 1) - (used + active[j0 + G]) <= \
+                max_padding * A * (G + 1):
+            used += active[j0 + G]
+            G += 1
+        plan.append((j0, G))
+        j0 += G
+    return plan
 
 
 def _tile(img: Tensor, tile_size: int) -> Tensor:
