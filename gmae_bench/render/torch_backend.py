@@ -2,11 +2,15 @@
 
 The image is cut into ``tile_size`` tiles; each tile gets the depth-sorted
 list of Gaussians whose 3-sigma box touches it (as gsplat's ``isect_tiles``).
-Tiles are composited front to back in chunks of ``G`` list entries, so memory
-holds one chunk of ``[tiles, G, tile_size**2]`` values, never ``B*N*H*W``.
-The backward pass is written by hand (a custom ``autograd.Function``): it walks
-the chunks back to front and recomputes the alphas, as gsplat's CUDA kernel
-does, instead of letting autograd keep every chunk alive.
+Each (Gaussian, tile) pair's exponent ``log o - sigma`` is a quadratic in
+tile-local pixel coordinates whose 6 coefficients are computed once, with
+plain differentiable ops (autograd carries their gradient back to the
+Gaussians). Tiles are composited front to back in chunks of ``G`` list
+entries, so memory holds one chunk of ``[tiles, G, tile_size**2]`` values,
+never ``B*N*H*W``. The compositing's backward pass is written by hand (a
+custom ``autograd.Function``): it walks the chunks back to front and
+recomputes the alphas, as gsplat's CUDA kernel does, instead of letting
+autograd keep every chunk alive.
 
 Rules shared with gsplat 1.5.3 (``RasterizeToPixels3DGSFwd.cu``):
 ``alpha = min(0.999, o * exp(-sigma))``, skipped below 1/255, a pixel stops
@@ -25,7 +29,6 @@ from .gaussians import Gaussians
 ALPHA_THRESHOLD = 1.0 / 255.0
 LOG_ALPHA_THRESHOLD = math.log(ALPHA_THRESHOLD)
 MAX_ALPHA = 0.999
-LOG_MAX_ALPHA = math.log(MAX_ALPHA)
 T_STOP = 1e-4
 MAX_EXTEND = 3.33
 MAX_PADDING = 0.1  # see _chunk_plan
@@ -65,14 +68,16 @@ def conics_and_radii(means2d: Tensor, cov2d: Tensor, depths: Tensor,
 
 
 @torch.no_grad()
-def tile_lists(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
-               height: int, tile_size: int) -> Tuple[Tensor, Tensor]:
-    """Depth-sorted Gaussian list per tile (gsplat ``isect_tiles``).
+def tile_pairs(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
+               height: int, tile_size: int) -> Tuple[Tensor, Tensor, Tensor]:
+    """(Gaussian, tile) pairs, grouped by tile and depth-sorted within a
+    tile (gsplat ``isect_tiles`` + sort): tile row r owns the consecutive
+    pairs ``starts[r] : starts[r] + counts[r]``, nearest first.
 
     Returns:
-        table: flat Gaussian index ``b*N + n`` per tile, front to back,
-            padded with -1. [B * tiles, Kmax]
-        counts: list length per tile. [B * tiles]
+        gauss: flat Gaussian index ``b*N + n`` per pair. [M]
+        row: tile row ``b*tiles + t`` per pair. [M]
+        counts: pairs per tile row. [B * tiles]
     """
     B, N = depths.shape
     tiles_x = math.ceil(width / tile_size)
@@ -88,7 +93,7 @@ def tile_lists(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
     nx, ny = (x1 - x0) * visible, (y1 - y0) * visible  # [B, N]
     counts = torch.zeros(B * num_tiles, dtype=torch.long, device=depths.device)
     if nx.numel() == 0 or int((nx * ny).max()) == 0:
-        return counts.new_full((B * num_tiles, 0), -1), counts
+        return counts[:0], counts[:0], counts
     ox = torch.arange(int(nx.max()), device=depths.device)
     oy = torch.arange(int(ny.max()), device=depths.device)
     hit = ((ox < nx[..., None, None]) & (oy[:, None] < ny[..., None, None]))
@@ -100,20 +105,15 @@ def tile_lists(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
         torch.arange(N, device=depths.device).expand(B, N))
     key, perm = torch.sort((b * num_tiles + tile) * N + rank[b, n])
     row = key // N
-    gid = (b * N + n)[perm]
     counts += torch.bincount(row, minlength=B * num_tiles)
-    starts = torch.cumsum(counts, 0) - counts
-    within = torch.arange(row.numel(), device=row.device) - starts[row]
-    table = counts.new_full((B * num_tiles, int(counts.max())), -1)
-    table[row, within] = gid
-    return table, counts
+    return (b * N + n)[perm], row, counts
 
 
 class _TileGrid:
     """Tile layout. Pixel centres are written relative to their tile's
     centre, so every tile shares one quadratic basis
-    ``[x^2, xy, y^2, x, y, 1]`` [6, P]; a Gaussian's exponent over a whole
-    tile is then one small matrix product.
+    ``[x^2, xy, y^2, x, y, 1]`` [6, P]; a pair's exponent over its tile is
+    then one row of a matrix product.
 
     Attributes:
         centres: tile centres in pixels [T, 2]
@@ -142,63 +142,58 @@ class _TileGrid:
         self.num_tiles = tiles_x * tiles_y
 
 
-class _Chunk:
-    """One chunk of tile-list columns, evaluated at every pixel of its tiles.
+def pair_coefficients(means2d: Tensor, conics: Tensor, opacities: Tensor,
+                      gauss: Tensor, centres: Tensor) -> Tensor:
+    """The exponent ``log o - sigma`` of each (Gaussian, tile) pair as a
+    quadratic in tile-local pixel coordinates (plain differentiable ops).
 
-    Shapes: A active tiles, G list entries, P pixels per tile. The exponent
-    ``log o - sigma`` is ``coeff @ basis`` with per-pair coefficients of the
-    quadratic in tile-local coordinates (``u`` = mean - tile centre).
+    Args:
+        means2d: [B, N, 2]; conics: [B, N, 3]; opacities: [B, N]
+        gauss: flat Gaussian index per pair [M]; centres: its tile's
+            centre [M, 2]
+    Returns:
+        Coefficients of ``[x^2, xy, y^2, x, y, 1]``. [M, 6]
     """
+    flat = lambda t: t.flatten(0, 1).index_select(0, gauss)  # noqa: E731
+    a, b, c = flat(conics).unbind(-1)
+    ux, uy = (flat(means2d) - centres).unbind(-1)  # mean - tile centre
+    qx, qy = a * ux + b * uy, b * ux + c * uy  # Q u, Q = [[a, b], [b, c]]
+    log_o = flat(torch.log(opacities.clamp_min(1e-30)))
+    return torch.stack(
+        [-0.5 * a, -b, -0.5 * c, qx, qy, log_o - 0.5 * (ux * qx + uy * qy)],
+        -1)
 
-    def __init__(self, params: Tensor, table: Tensor, rows: Tensor, j0: int,
-                 G: int, grid: _TileGrid):
-        idx = table[rows, j0:j0 + G]  # [A, G], -1 = padding
-        self.idx = torch.where(idx < 0, params.shape[0] - 1, idx)
-        A, Gc = self.idx.shape
-        p = params.index_select(0, self.idx.view(-1)).view(A, Gc, -1)
-        centres = grid.centres.index_select(0, rows % grid.num_tiles)
-        self.u = p[..., 0:2] - centres[:, None]  # [A, G, 2]
-        self.conic = p[..., 2:5]  # [A, G, 3]
-        a, b, c = self.conic.unbind(-1)
-        ux, uy = self.u.unbind(-1)
-        log_o = p[..., 5]  # [A, G]
-        coeff = torch.stack([
-            -0.5 * a, -b, -0.5 * c, a * ux + b * uy, c * uy + b * ux,
-            log_o - (0.5 * a * ux * ux + b * ux * uy + 0.5 * c * uy * uy)
-        ], -1)
-        x = (coeff.view(-1, 6) @ grid.basis).view(A, Gc, -1)  # log o - sigma
+
+class _Chunk:
+    """Columns ``j0 : j0 + G`` of the A active tiles' pair lists, evaluated
+    at every pixel of their tiles: alphas [A, G, P] and colours [A, G, C].
+    Pair index ``M`` is a transparent dummy that pads short lists."""
+
+    def __init__(self, coeffs: Tensor, colors: Tensor, starts: Tensor,
+                 counts: Tensor, rows: Tensor, j0: int, G: int,
+                 basis: Tensor, clamp: bool):
+        cols = torch.arange(j0, j0 + G, device=starts.device)
+        idx = starts.index_select(0, rows)[:, None] + cols  # [A, G]
+        idx = torch.where(cols < counts.index_select(0, rows)[:, None], idx,
+                          coeffs.shape[0] - 1)
+        A = idx.shape[0]
+        self.idx = idx.view(-1)
+        x = (coeffs.index_select(0, self.idx) @ basis).view(A, G, -1)
         # alpha below 1/255 is skipped (set to 0). The floor keeps exp on
         # its fast path: exp of -inf or of denormal results is 5-50x slower
         # on CPU; the floored values land below the threshold and are zeroed.
         x.clamp_min_(LOG_ALPHA_THRESHOLD - 10.0).exp_()  # o * exp(-sigma)
         torch.nn.functional.threshold_(x, ALPHA_THRESHOLD, 0.0)
-        # only opacities above MAX_ALPHA can reach the clamp
-        self.clamped = bool((log_o > LOG_MAX_ALPHA).any())
-        self.alpha = x.clamp_max_(MAX_ALPHA) if self.clamped else x
-        self.color = p[..., 6:]  # [A, G, C]
-        self.cols = (j0, j0 + Gc)
-        self.basis = grid.basis
+        self.clamped = clamp  # only opacities above MAX_ALPHA can reach it
+        self.alpha = x.clamp_max_(MAX_ALPHA) if clamp else x  # [A, G, P]
+        self.color = colors.index_select(0, self.idx).view(A, G, -1)
+        self.cols = (j0, j0 + G)
 
     def after_stop(self, stop_col_rows: Tensor) -> Tensor:
         """True for entries at or after a pixel's stop column (that pixel
         composites nothing more). [A, P] -> [A, G, P] bool"""
         cols = torch.arange(*self.cols, device=self.alpha.device)
         return cols[None, :, None] >= stop_col_rows[:, None, :]
-
-    def grad_params(self, g_logit: Tensor) -> Tensor:
-        """Chain rule from d loss / d (log o - sigma) [A, G, P] to the
-        packed 2D means, conics and log-opacity [A, G, 6]."""
-        A, Gc, P = g_logit.shape
-        G = (g_logit.reshape(-1, P) @ self.basis.T).view(A, Gc, 6)
-        G0, G1, G2, G3, G4, G5 = G.unbind(-1)
-        a, b, c = self.conic.unbind(-1)
-        ux, uy = self.u.unbind(-1)
-        g_a = -0.5 * G0 + ux * G3 - 0.5 * ux * ux * G5
-        g_b = -G1 + uy * G3 + ux * G4 - ux * uy * G5
-        g_c = -0.5 * G2 + uy * G4 - 0.5 * uy * uy * G5
-        g_ux = a * G3 + b * G4 - (a * ux + b * uy) * G5
-        g_uy = b * G3 + c * G4 - (c * uy + b * ux) * G5
-        return torch.stack([g_ux, g_uy, g_a, g_b, g_c, G5], -1)
 
 
 def _active_rows(counts: Tensor, row_stop: Tensor, j0: int) -> Tensor:
@@ -213,31 +208,44 @@ def _first_stop(stop_col: Tensor, K: int) -> int:
     return int(inside.min()) if inside.numel() else K
 
 
+def _with_dummy(coeffs: Tensor, colors: Tensor) -> Tuple[Tensor, Tensor]:
+    """Append the transparent dummy pair (exponent far below 1/255)."""
+    dummy = coeffs.new_zeros(1, 6)
+    dummy[0, 5] = LOG_ALPHA_THRESHOLD - 20.0
+    return (torch.cat([coeffs, dummy]),
+            torch.cat([colors, colors.new_zeros(1, colors.shape[1])]))
+
+
 class _RasterizeTiles(torch.autograd.Function):
-    """Front-to-back compositing over tile lists with a hand-written VJP."""
+    """Front-to-back compositing of per-pair quadratic exponentials over the
+    tiles, with a hand-written VJP to the pair coefficients and colours."""
 
     @staticmethod
-    def forward(ctx, means2d, conics, colors, opacities, background, table,
-                counts, width, height, tile_size, chunk_elems):
-        B, N, C = colors.shape
-        grid = _TileGrid(width, height, tile_size, means2d)
+    def forward(ctx, coeffs, colors, background, counts, clamp, width, height,
+                tile_size, chunk_elems):
+        C = colors.shape[1]
+        B = background.shape[0]
+        grid = _TileGrid(width, height, tile_size, coeffs)
         P = grid.basis.shape[1]
-        R, K = table.shape
-        params = _pack(means2d, conics, colors, opacities)
-        T = means2d.new_ones(R, P)  # transmittance so far
-        out = means2d.new_zeros(R, C, P)  # channels first: fast bmm
+        R = counts.shape[0]
+        K = int(counts.max()) if R else 0
+        starts = torch.cumsum(counts, 0) - counts
+        coeffs_d, colors_d = _with_dummy(coeffs, colors)
+        T = coeffs.new_ones(R, P)  # transmittance so far
+        out = coeffs.new_zeros(R, C, P)  # channels first: fast bmm
         # Column at which a pixel stopped (T would drop to <= 1e-4); K means
         # never, -1 marks padding pixels outside the image (their values are
         # cropped away, so their alphas need no masking).
         stop_col = torch.where(grid.inside.repeat(B, 1), K, -1)
-        row_stop = stop_col.amax(1)  # [R]
+        row_stop = stop_col.amax(1)  # [R], the last stop of a tile's pixels
         first_stop = K  # no pixel has stopped yet
         plan = _chunk_plan(counts, P, K, chunk_elems)
         for j0, G in plan:
             rows = _active_rows(counts, row_stop, j0)
             if rows.numel() == 0:
                 continue
-            ch = _Chunk(params, table, rows, j0, G, grid)
+            ch = _Chunk(coeffs_d, colors_d, starts, counts, rows, j0, G,
+                        grid.basis, clamp)
             T0 = T.index_select(0, rows)  # [A, P]
             cp = _cumulative(1 - ch.alpha, torch.mul, inplace=True)
             # A live pixel stops at the first column where T would fall to
@@ -256,7 +264,7 @@ class _RasterizeTiles(torch.autograd.Function):
             if first_stop < ch.cols[1]:
                 w.masked_fill_(ch.after_stop(sc), 0.0)
                 # T after the last entry each pixel composites (none: 1)
-                last = (sc - j0 - 1).clamp(max=cp.shape[1] - 1)  # [A, P]
+                last = (sc - j0 - 1).clamp(max=G - 1)  # [A, P]
                 T_chunk = torch.gather(cp, 1,
                                        last.clamp_min(0).unsqueeze(1))[:, 0]
                 T_chunk = torch.where(last >= 0, T_chunk, 1.0)
@@ -268,36 +276,39 @@ class _RasterizeTiles(torch.autograd.Function):
                 T0.unsqueeze(1) * torch.bmm(ch.color.transpose(1, 2), w))
         bg = background.repeat_interleave(grid.num_tiles, 0)  # [R, C]
         image = out + T.unsqueeze(1) * bg.unsqueeze(-1)
-        ctx.save_for_backward(params, opacities, background, table, counts, T,
+        ctx.save_for_backward(coeffs_d, colors_d, background, counts, T,
                               stop_col)
-        ctx.grid, ctx.cfg = grid, (B, N, tile_size, plan)
+        ctx.grid, ctx.cfg = grid, (B, tile_size, plan, clamp)
         alpha_img = _untile((1 - T).unsqueeze(1), B, width, height, tile_size)
         ctx.mark_non_differentiable(alpha_img)
         return _untile(image, B, width, height, tile_size), alpha_img
 
     @staticmethod
     def backward(ctx, grad_image, grad_alpha):
-        (params, opacities, background, table, counts, T_final,
+        (coeffs_d, colors_d, background, counts, T_final,
          stop_col) = ctx.saved_tensors
-        grid, (B, N, tile_size, plan) = ctx.grid, ctx.cfg
-        K = table.shape[1]
+        grid, (B, tile_size, plan, clamp) = ctx.grid, ctx.cfg
+        K = int(counts.max()) if counts.numel() else 0
+        starts = torch.cumsum(counts, 0) - counts
         row_stop, first_stop = stop_col.amax(1), _first_stop(stop_col, K)
         g_img = _tile(grad_image, tile_size)  # [R, C, P]
         bg = background.repeat_interleave(grid.num_tiles, 0)
         # s_after: grad . (colour composited behind the current chunk)
         s_after = T_final * (g_img * bg.unsqueeze(-1)).sum(1)  # [R, P]
         T_after = T_final.clone()
-        grads = torch.zeros_like(params)  # packed, [B*N + 1, 6 + C]
+        g_coeffs = torch.zeros_like(coeffs_d)  # [M + 1, 6]
+        g_colors = torch.zeros_like(colors_d)  # [M + 1, C]
         for j0, G in reversed(plan):
             rows = _active_rows(counts, row_stop, j0)
             if rows.numel() == 0:
                 continue
-            ch = _Chunk(params, table, rows, j0, G, grid)
+            ch = _Chunk(coeffs_d, colors_d, starts, counts, rows, j0, G,
+                        grid.basis, clamp)
             alpha = ch.alpha  # [A, G, P]
             if first_stop < ch.cols[1]:
                 alpha.masked_fill_(
                     ch.after_stop(stop_col.index_select(0, rows)), 0.0)
-            at_max = alpha >= MAX_ALPHA if ch.clamped else None
+            at_max = alpha >= MAX_ALPHA if clamp else None
             one_minus = 1 - alpha
             cp = _cumulative(one_minus, torch.mul)
             # T before this chunk, [A, P]
@@ -317,15 +328,17 @@ class _RasterizeTiles(torch.autograd.Function):
             g_logit = torch.addcmul(wc, ratio, cs.sub_(total.unsqueeze(1)))
             if at_max is not None:
                 g_logit.masked_fill_(at_max, 0.0)
-            g_color = torch.einsum('agp,acp->agc', w, gC)  # [A, G, C]
-            g = torch.cat([ch.grad_params(g_logit), g_color], -1)
-            grads.index_add_(0, ch.idx.reshape(-1), g.flatten(0, 1))
+            # d (log o - sigma) / d coefficients = the basis
+            g_coeffs.index_add_(
+                0, ch.idx,
+                g_logit.flatten(0, 1) @ grid.basis.T)  # [A * G, 6]
+            g_colors.index_add_(0, ch.idx,
+                                torch.einsum('agp,acp->agc', w,
+                                             gC).flatten(0, 1))
             s_after.index_copy_(0, rows, total)
             T_after.index_copy_(0, rows, T0)
-        grads = grads[:-1].view(B, N, -1)
-        g_opac = grads[..., 5] / opacities  # d log o / d o
-        return (grads[..., 0:2], grads[..., 2:5], grads[..., 6:], g_opac, None,
-                None, None, None, None, None, None)
+        return (g_coeffs[:-1], g_colors[:-1], None, None, None, None, None,
+                None, None)
 
 
 def _cumulative(x: Tensor, op, inplace: bool = False) -> Tensor:
@@ -342,20 +355,6 @@ def _cumulative(x: Tensor, op, inplace: bool = False) -> Tensor:
     for i in range(1, G):
         op(y[:, i - 1], x[:, i], out=y[:, i])
     return y
-
-
-def _pack(means2d: Tensor, conics: Tensor, colors: Tensor,
-          opacities: Tensor) -> Tensor:
-    """One gather-friendly table [B*N + 1, 6 + C]: means (0:2), conics
-    (2:5), log-opacity (5), colours (6:). The last row is a transparent
-    dummy that the -1 padding of the tile lists points at."""
-    B, N, C = colors.shape
-    log_o = torch.log(opacities.clamp_min(1e-30)).unsqueeze(-1)
-    packed = torch.cat([means2d, conics, log_o, colors],
-                       -1).reshape(B * N, 6 + C)
-    dummy = packed.new_zeros(1, 6 + C)
-    dummy[0, 5] = math.log(1e-30)
-    return torch.cat([packed, dummy], 0)
 
 
 def _chunk_plan(counts: Tensor, P: int, K: int, chunk_elems: int,
@@ -428,11 +427,17 @@ def rasterize(means2d: Tensor,
         image [B, C, H, W] (differentiable w.r.t. means2d, conics, colors
         and opacities) and alpha = 1 - final transmittance [B, 1, H, W].
     """
-    table, counts = tile_lists(means2d, radii, depths, width, height,
-                               tile_size)
-    return _RasterizeTiles.apply(means2d, conics, colors, opacities,
-                                 background, table, counts, width, height,
-                                 tile_size, chunk_elems)
+    gauss, row, counts = tile_pairs(means2d, radii, depths, width, height,
+                                    tile_size)
+    grid = _TileGrid(width, height, tile_size, means2d)
+    centres = grid.centres.index_select(0, row % grid.num_tiles)  # [M, 2]
+    coeffs = pair_coefficients(means2d, conics, opacities, gauss, centres)
+    pair_colors = colors.flatten(0, 1).index_select(0, gauss)  # [M, C]
+    # alphas clamp at MAX_ALPHA only if some opacity exceeds it
+    clamp = bool((opacities > MAX_ALPHA).any())
+    return _RasterizeTiles.apply(coeffs, pair_colors, background, counts,
+                                 clamp, width, height, tile_size,
+                                 chunk_elems)
 
 
 def render_torch(gaussians: Gaussians,
