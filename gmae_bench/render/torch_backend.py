@@ -142,26 +142,31 @@ class _TileGrid:
         self.num_tiles = tiles_x * tiles_y
 
 
-def pair_coefficients(means2d: Tensor, conics: Tensor, opacities: Tensor,
-                      gauss: Tensor, centres: Tensor) -> Tensor:
-    """The exponent ``log o - sigma`` of each (Gaussian, tile) pair as a
-    quadratic in tile-local pixel coordinates (plain differentiable ops).
+def pair_params(means2d: Tensor, conics: Tensor, colors: Tensor,
+                opacities: Tensor, gauss: Tensor,
+                centres: Tensor) -> Tuple[Tensor, Tensor]:
+    """Each (Gaussian, tile) pair's exponent ``log o - sigma`` as a
+    quadratic in tile-local pixel coordinates, and its colour (plain
+    differentiable ops; one gather, so one scatter in the backward).
 
     Args:
-        means2d: [B, N, 2]; conics: [B, N, 3]; opacities: [B, N]
-        gauss: flat Gaussian index per pair [M]; centres: its tile's
-            centre [M, 2]
+        means2d: [B, N, 2]; conics: [B, N, 3]; colors: [B, N, C];
+        opacities: [B, N]; gauss: flat Gaussian index per pair [M];
+        centres: the pair's tile centre [M, 2]
     Returns:
-        Coefficients of ``[x^2, xy, y^2, x, y, 1]``. [M, 6]
+        coefficients of ``[x^2, xy, y^2, x, y, 1]`` [M, 6] and colours
+        [M, C].
     """
-    flat = lambda t: t.flatten(0, 1).index_select(0, gauss)  # noqa: E731
-    a, b, c = flat(conics).unbind(-1)
-    ux, uy = (flat(means2d) - centres).unbind(-1)  # mean - tile centre
+    log_o = torch.log(opacities.clamp_min(1e-30)).unsqueeze(-1)
+    per_pair = torch.cat([means2d, conics, log_o, colors],
+                         -1).flatten(0, 1).index_select(0, gauss)
+    ux, uy = (per_pair[:, 0:2] - centres).unbind(-1)  # mean - tile centre
+    a, b, c, log_o = per_pair[:, 2:6].unbind(-1)
     qx, qy = a * ux + b * uy, b * ux + c * uy  # Q u, Q = [[a, b], [b, c]]
-    log_o = flat(torch.log(opacities.clamp_min(1e-30)))
-    return torch.stack(
+    coeffs = torch.stack(
         [-0.5 * a, -b, -0.5 * c, qx, qy, log_o - 0.5 * (ux * qx + uy * qy)],
         -1)
+    return coeffs, per_pair[:, 6:]
 
 
 class _Chunk:
@@ -431,8 +436,8 @@ def rasterize(means2d: Tensor,
                                     tile_size)
     grid = _TileGrid(width, height, tile_size, means2d)
     centres = grid.centres.index_select(0, row % grid.num_tiles)  # [M, 2]
-    coeffs = pair_coefficients(means2d, conics, opacities, gauss, centres)
-    pair_colors = colors.flatten(0, 1).index_select(0, gauss)  # [M, C]
+    coeffs, pair_colors = pair_params(means2d, conics, colors, opacities,
+                                      gauss, centres)  # [M, 6], [M, C]
     # alphas clamp at MAX_ALPHA only if some opacity exceeds it
     clamp = bool((opacities > MAX_ALPHA).any())
     return _RasterizeTiles.apply(coeffs, pair_colors, background, counts,
