@@ -176,6 +176,26 @@ def test_matches_dense_reference_values_and_grads(H, W, tile):
         torch.testing.assert_close(a, b, atol=1e-9, rtol=1e-7)
 
 
+@pytest.mark.parametrize('scan_loop_max', [0, 10**6])
+def test_both_scan_paths_match_dense(monkeypatch, scan_loop_max):
+    # 0: torch.cumprod / cumsum for every chunk; 10**6: column loops only
+    from gmae_bench.render import torch_backend
+    monkeypatch.setattr(torch_backend, 'SCAN_LOOP_MAX', scan_loop_max)
+    g = random_gaussians(2, 40, opacity_bias=2.0)
+    g = g.map(lambda t: t.detach().requires_grad_())
+    cam = ortho_camera(16)
+    from gmae_bench.render.camera import background_tensor
+    bg = background_tensor(None, 2, 3, g.means)
+    ours = render_torch(g, cam, bg, chunk_elems=1 << 26)[0]  # wide chunks
+    dense = render(g, cam, 'dense').image
+    torch.testing.assert_close(ours, dense, atol=1e-10, rtol=1e-10)
+    w = torch.randn_like(dense)
+    for a, b in zip(
+            torch.autograd.grad((ours * w).sum(), [g.means, g.opacities]),
+            torch.autograd.grad((dense * w).sum(), [g.means, g.opacities])):
+        torch.testing.assert_close(a, b, atol=1e-9, rtol=1e-7)
+
+
 def test_chunk_size_changes_nothing():
     g = random_gaussians(2, 40).map(lambda t: t.float())
     cam = ortho_camera(32)
