@@ -189,7 +189,7 @@ class _Chunk:
         # on CPU; the floored values land below the threshold and are zeroed.
         x.clamp_min_(LOG_ALPHA_THRESHOLD - 10.0).exp_()  # o * exp(-sigma)
         torch.nn.functional.threshold_(x, ALPHA_THRESHOLD, 0.0)
-        self.clamped = clamp  # only opacities above MAX_ALPHA can reach it
+        # clamp: some opacity exceeds MAX_ALPHA (else no alpha can)
         self.alpha = x.clamp_max_(MAX_ALPHA) if clamp else x  # [A, G, P]
         self.color = colors.index_select(0, self.idx).view(A, G, -1)
         self.cols = (j0, j0 + G)
@@ -281,20 +281,18 @@ class _RasterizeTiles(torch.autograd.Function):
                 T0.unsqueeze(1) * torch.bmm(ch.color.transpose(1, 2), w))
         bg = background.repeat_interleave(grid.num_tiles, 0)  # [R, C]
         image = out + T.unsqueeze(1) * bg.unsqueeze(-1)
-        ctx.save_for_backward(coeffs_d, colors_d, background, counts, T,
-                              stop_col)
-        ctx.grid, ctx.cfg = grid, (B, tile_size, plan, clamp)
+        ctx.save_for_backward(coeffs_d, colors_d, background, counts, starts,
+                              T, stop_col)
+        ctx.grid, ctx.cfg = grid, (B, K, tile_size, plan, clamp)
         alpha_img = _untile((1 - T).unsqueeze(1), B, width, height, tile_size)
         ctx.mark_non_differentiable(alpha_img)
         return _untile(image, B, width, height, tile_size), alpha_img
 
     @staticmethod
     def backward(ctx, grad_image, grad_alpha):
-        (coeffs_d, colors_d, background, counts, T_final,
+        (coeffs_d, colors_d, background, counts, starts, T_final,
          stop_col) = ctx.saved_tensors
-        grid, (B, tile_size, plan, clamp) = ctx.grid, ctx.cfg
-        K = int(counts.max()) if counts.numel() else 0
-        starts = torch.cumsum(counts, 0) - counts
+        grid, (B, K, tile_size, plan, clamp) = ctx.grid, ctx.cfg
         row_stop, first_stop = stop_col.amax(1), _first_stop(stop_col, K)
         g_img = _tile(grad_image, tile_size)  # [R, C, P]
         bg = background.repeat_interleave(grid.num_tiles, 0)
@@ -363,7 +361,7 @@ def _cumulative(x: Tensor, op, inplace: bool = False) -> Tensor:
 
 
 def _chunk_plan(counts: Tensor, P: int, K: int, chunk_elems: int,
-                max_padding: float = None) -> List[Tuple[int, int]]:
+                max_padding: float = MAX_PADDING) -> List[Tuple[int, int]]:
     """Column ranges ``(j0, G)`` that cover the tile lists, front to back.
 
     A chunk starting at column j0 holds the A tiles whose list reaches j0.
@@ -374,7 +372,6 @@ def _chunk_plan(counts: Tensor, P: int, K: int, chunk_elems: int,
     """
     per_len = torch.bincount(counts, minlength=K + 1)[1:]  # lists of len j+1
     active = per_len.flip(0).cumsum(0).flip(0).tolist()  # lists > j, [K]
-    max_padding = MAX_PADDING if max_padding is None else max_padding
     plan, j0 = [], 0
     while j0 < K and active[j0] > 0:
         A = active[j0]
