@@ -226,11 +226,10 @@ class _RasterizeTiles(torch.autograd.Function):
     tiles, with a hand-written VJP to the pair coefficients and colours."""
 
     @staticmethod
-    def forward(ctx, coeffs, colors, background, counts, clamp, width, height,
-                tile_size, chunk_elems):
+    def forward(ctx, coeffs, colors, background, counts, clamp, grid, width,
+                height, tile_size, chunk_elems):
         C = colors.shape[1]
         B = background.shape[0]
-        grid = _TileGrid(width, height, tile_size, coeffs)
         P = grid.basis.shape[1]
         R = counts.shape[0]
         K = int(counts.max()) if R else 0
@@ -341,7 +340,7 @@ class _RasterizeTiles(torch.autograd.Function):
             s_after.index_copy_(0, rows, total)
             T_after.index_copy_(0, rows, T0)
         return (g_coeffs[:-1], g_colors[:-1], None, None, None, None, None,
-                None, None)
+                None, None, None)
 
 
 def _cumulative(x: Tensor, op, inplace: bool = False) -> Tensor:
@@ -438,7 +437,7 @@ def rasterize(means2d: Tensor,
     # alphas clamp at MAX_ALPHA only if some opacity exceeds it
     clamp = bool((opacities > MAX_ALPHA).any())
     return _RasterizeTiles.apply(coeffs, pair_colors, background, counts,
-                                 clamp, width, height, tile_size,
+                                 clamp, grid, width, height, tile_size,
                                  chunk_elems)
 
 
