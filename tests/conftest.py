@@ -14,6 +14,9 @@ TINY_VIT = dict(
     arch=dict(embed_dims=32, depth=2, num_heads=2),
     img_size=32,
     patch_size=8)
+# The decoder trunk of the tiny MAE / GMAE (they differ in output and head).
+TINY_DECODER = dict(
+    type='gmae_bench.MAEDecoder', embed_dims=16, depth=1, num_heads=2)
 
 
 def pytest_configure(config):
@@ -47,12 +50,7 @@ def tiny_mae_cfg() -> dict:
     return dict(
         type='gmae_bench.MaskedAutoencoder',
         backbone=dict(TINY_VIT),
-        decoder=dict(
-            type='gmae_bench.MAEDecoder',
-            embed_dims=16,
-            depth=1,
-            num_heads=2,
-            out_dim=8 * 8 * 3),
+        decoder=dict(TINY_DECODER, out_dim=8 * 8 * 3),
         head=dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=True))
 
 
@@ -62,10 +60,7 @@ def tiny_gmae_cfg() -> dict:
         type='gmae_bench.MaskedAutoencoder',
         backbone=dict(TINY_VIT),
         decoder=dict(
-            type='gmae_bench.MAEDecoder',
-            embed_dims=16,
-            depth=1,
-            num_heads=2,
+            TINY_DECODER,
             out_dim=14,
             num_queries=12,
             pred_bias=False,

@@ -1,15 +1,9 @@
 import torch
 
 from gmae_bench.models.vit import random_masking
-from tests.conftest import build
+from tests.conftest import TINY_DECODER, build
 
-DEC = dict(
-    type='gmae_bench.MAEDecoder',
-    num_patches=16,
-    in_dims=32,
-    embed_dims=16,
-    depth=1,
-    num_heads=2)
+DEC = dict(TINY_DECODER, num_patches=16, in_dims=32)
 
 
 def _latent(B=2, n=4, D=32, L=16):
