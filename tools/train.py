@@ -15,6 +15,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from gmae_bench.utils.config import add_runtime_args  # noqa: E402
 from gmae_bench.utils.config import (check_data_paths, load_config,
                                      parse_tool_args, prepare_runtime)
+from gmae_bench.utils.launch import run_tool
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -52,4 +53,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)
