@@ -43,7 +43,7 @@ def parse_args(argv=None):
     p.add_argument(
         '--backend',
         default='auto',
-        help="renderer backend for GMAE ('auto', 'torch', ...)")
+        help="renderer backend for GMAE ('auto', 'torch', 'cpu', ...)")
     p.add_argument(
         '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     return p.parse_args(argv)
@@ -148,6 +148,8 @@ class RenderClock:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from mmengine.logging import MMLogger
+
+    from gmae_bench.render import resolve_backend
     MMLogger.get_instance('gmae_bench', log_level='WARNING')
     torch.manual_seed(0)
     models = {
@@ -188,7 +190,8 @@ def main(argv=None) -> dict:
     print(f'device={args.device} arch={args.arch} img={args.img_size} '
           f'patch={args.patch_size} k={args.num_queries} '
           f'batch={args.batch_size} steps={args.steps} '
-          f'backend={args.backend} threads={torch.get_num_threads()}')
+          f'backend={args.backend} ({resolve_backend(args.backend, x)}) '
+          f'threads={torch.get_num_threads()}')
     print(f"MAE step   {result['mae_step_s'] * 1e3:9.1f} ms (median)")
     print(f"GMAE step  {result['gmae_step_s'] * 1e3:9.1f} ms (median)")
     print(f"render     {result['render_s'] * 1e3:9.1f} ms (fwd+bwd inside "

@@ -1,13 +1,14 @@
 """Renderer speed and memory, side by side in one run.
 
-For each backend (the tiled torch backend, the naive dense reference, and
-gsplat on CUDA) a fresh worker process renders the same Gaussians
+For each backend (the tiled torch backend, the same with the compiled C
+compositor ('cpu'), the naive dense reference, and gsplat on CUDA) a fresh
+worker process renders the same Gaussians
 (k per image, 224x224, batch 8 by default) forward + backward and reports
 the median time and the peak memory the render added (CPU: growth of the
 process's peak RSS; CUDA: max_memory_allocated). A second table repeats the
 torch backend and dense reference at several k to show how memory scales.
 Finally tools/benchmark_pretrain.py measures the GMAE/MAE step ratio and the
-render share of a GMAE step.
+render share of a GMAE step, once per CPU/GPU renderer (torch, cpu).
 
     python tools/benchmark_renderer.py                 # all of the above
     python tools/benchmark_renderer.py --skip-step     # renderer only
@@ -172,8 +173,10 @@ def main(argv=None) -> dict:
         print(json.dumps(worker(args)))
         return {}
     import torch
-    backends = ['torch', 'dense'
-                ] + (['gsplat'] if torch.cuda.is_available() else [])
+    from gmae_bench.render import cpu_kernel
+    compiled = ['cpu'] if cpu_kernel.available() else []
+    backends = ['torch'] + compiled + ['dense'] + (
+        ['gsplat'] if torch.cuda.is_available() else [])
     print(f'render {args.batch_size} x {args.k} Gaussians at {args.size}x'
           f'{args.size}, fwd+bwd, median of {args.repeats}')
     main_rows = [spawn(b, args.k, args) for b in backends]
@@ -184,23 +187,26 @@ def main(argv=None) -> dict:
     show(main_rows)
     scaling = []
     if args.scaling_ks:
-        print('\nmemory vs k (torch backend bounded by one chunk; dense '
-              'grows with k*H*W)')
+        print('\nmemory vs k (torch backend bounded by one chunk, the '
+              'compiled one by one tile per thread; dense grows with k*H*W)')
         scaling = [
             spawn(b, k, args) for k in args.scaling_ks
-            for b in ('torch', 'dense')
+            for b in ['torch'] + compiled + ['dense']
         ]
         show(scaling)
     result = dict(main=main_rows, scaling=scaling)
     if not args.skip_step:
         from tools import benchmark_pretrain
-        print('\nGMAE / MAE pretraining step (tools/benchmark_pretrain.py)')
-        result['step'] = benchmark_pretrain.main([
-            '--arch', args.step_arch, '--img-size',
-            str(args.size), '--num-queries',
-            str(args.k), '--batch-size',
-            str(args.batch_size), '--steps', '3'
-        ])
+        result['step'] = {}
+        for backend in ['torch'] + compiled:
+            print(f'\nGMAE / MAE pretraining step, renderer {backend} '
+                  '(tools/benchmark_pretrain.py)')
+            result['step'][backend] = benchmark_pretrain.main([
+                '--arch', args.step_arch, '--img-size',
+                str(args.size), '--num-queries',
+                str(args.k), '--batch-size',
+                str(args.batch_size), '--steps', '3', '--backend', backend
+            ])
     return result
 
 

@@ -131,7 +131,7 @@ class GaussianHead(PixelHead):
         norm_pix: Kept False for GMAE (per-patch normalised targets hurt it
             badly, METHOD.md 3.1).
         scale_max: ``c`` in ``scale = c * sigmoid(s)`` (1.0 in the paper).
-        renderer: ``dict(backend='auto'|'torch'|'gsplat', background=None
+        renderer: ``dict(backend='auto'|'torch'|'cpu'|'gsplat', background=None
             (white), camera=dict(distance=8., model='ortho',
             size_by_depth=True))``.
     """

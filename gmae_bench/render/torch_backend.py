@@ -12,6 +12,10 @@ custom ``autograd.Function``): it walks the chunks back to front and
 recomputes the alphas, as gsplat's CUDA kernel does, instead of letting
 autograd keep every chunk alive.
 
+``compiled=True`` (backend ``'cpu'``) keeps all of the above but for the
+compositing, which the C kernel of ``cpu_kernel.py`` does per tile and
+pixel, front to back with early exit, as gsplat's CUDA kernel does.
+
 Rules shared with gsplat 1.5.3 (``RasterizeToPixels3DGSFwd.cu``):
 ``alpha = min(0.999, o * exp(-sigma))``, skipped below 1/255, a pixel stops
 before the Gaussian that would take its transmittance to <= 1e-4, pixel
@@ -175,8 +179,8 @@ class _Chunk:
     Pair index ``M`` is a transparent dummy that pads short lists."""
 
     def __init__(self, coeffs: Tensor, colors: Tensor, starts: Tensor,
-                 counts: Tensor, rows: Tensor, j0: int, G: int,
-                 basis: Tensor, clamp: bool):
+                 counts: Tensor, rows: Tensor, j0: int, G: int, basis: Tensor,
+                 clamp: bool):
         cols = torch.arange(j0, j0 + G, device=starts.device)
         idx = starts.index_select(0, rows)[:, None] + cols  # [A, G]
         idx = torch.where(cols < counts.index_select(0, rows)[:, None], idx,
@@ -334,9 +338,9 @@ class _RasterizeTiles(torch.autograd.Function):
             g_coeffs.index_add_(
                 0, ch.idx,
                 g_logit.flatten(0, 1) @ grid.basis.T)  # [A * G, 6]
-            g_colors.index_add_(0, ch.idx,
-                                torch.einsum('agp,acp->agc', w,
-                                             gC).flatten(0, 1))
+            g_colors.index_add_(
+                0, ch.idx,
+                torch.einsum('agp,acp->agc', w, gC).flatten(0, 1))
             s_after.index_copy_(0, rows, total)
             T_after.index_copy_(0, rows, T0)
         return (g_coeffs[:-1], g_colors[:-1], None, None, None, None, None,
@@ -359,7 +363,10 @@ def _cumulative(x: Tensor, op, inplace: bool = False) -> Tensor:
     return y
 
 
-def _chunk_plan(counts: Tensor, P: int, K: int, chunk_elems: int,
+def _chunk_plan(counts: Tensor,
+                P: int,
+                K: int,
+                chunk_elems: int,
                 max_padding: float = MAX_PADDING) -> List[Tuple[int, int]]:
     """Column ranges ``(j0, G)`` that cover the tile lists, front to back.
 
@@ -415,7 +422,8 @@ def rasterize(means2d: Tensor,
               width: int,
               height: int,
               tile_size: int = 8,
-              chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
+              chunk_elems: int = 1 << 20,
+              compiled: bool = False) -> Tuple[Tensor, Tensor]:
     """Composite projected Gaussians front to back.
 
     Args:
@@ -424,6 +432,8 @@ def rasterize(means2d: Tensor,
         background: [B, C], added with the final transmittance.
         chunk_elems: Values per chunk (``tiles * G * tile_size**2``); bounds
             memory, not results.
+        compiled: composite with the compiled C kernel (cpu_kernel.py,
+            CPU float32) instead of chunked tensor ops.
     Returns:
         image [B, C, H, W] (differentiable w.r.t. means2d, conics, colors
         and opacities) and alpha = 1 - final transmittance [B, 1, H, W].
@@ -436,6 +446,15 @@ def rasterize(means2d: Tensor,
                                       gauss, centres)  # [M, 6], [M, C]
     # alphas clamp at MAX_ALPHA only if some opacity exceeds it
     clamp = bool((opacities > MAX_ALPHA).any())
+    if compiled:
+        from .cpu_kernel import CompositeTiles
+        B = background.shape[0]
+        tiles, T = CompositeTiles.apply(coeffs, pair_colors, background,
+                                        counts, clamp, grid.num_tiles,
+                                        math.ceil(width / tile_size), width,
+                                        height, tile_size)
+        return (_untile(tiles, B, width, height, tile_size),
+                _untile((1 - T).unsqueeze(1), B, width, height, tile_size))
     return _RasterizeTiles.apply(coeffs, pair_colors, background, counts,
                                  clamp, grid, width, height, tile_size,
                                  chunk_elems)
@@ -445,8 +464,10 @@ def render_torch(gaussians: Gaussians,
                  camera: Camera,
                  background: Tensor,
                  tile_size: int = 8,
-                 chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
-    """Project and rasterize with PyTorch ops only (see module docstring)."""
+                 chunk_elems: int = 1 << 20,
+                 compiled: bool = False) -> Tuple[Tensor, Tensor]:
+    """Project and rasterize with PyTorch ops only (see module docstring);
+    ``compiled``: composite with the C kernel instead (render_cpu)."""
     g = gaussians
     scales = effective_scales(g.means, g.scales, camera)
     means2d, cov2d, depths = project(g.means, g.quats, scales, camera)
@@ -454,4 +475,17 @@ def render_torch(gaussians: Gaussians,
                                      camera.width, camera.height)
     return rasterize(means2d, conics, radii, depths, g.colors, g.opacities,
                      background, camera.width, camera.height, tile_size,
-                     chunk_elems)
+                     chunk_elems, compiled)
+
+
+def render_cpu(gaussians: Gaussians,
+               camera: Camera,
+               background: Tensor,
+               tile_size: int = 16) -> Tuple[Tensor, Tensor]:
+    """The torch backend with its compositing done by the compiled C
+    kernel (CPU tensors; float32 compositing)."""
+    if gaussians.means.device.type != 'cpu':
+        raise ValueError("renderer backend='cpu' needs CPU tensors; use "
+                         "'gsplat' or 'torch' on CUDA")
+    return render_torch(
+        gaussians, camera, background, tile_size=tile_size, compiled=True)

@@ -238,9 +238,10 @@ def test_unknown_backend_and_gsplat_on_cpu_are_named():
         render(g, ortho_camera(8), 'gsplat')
 
 
-def test_auto_backend_on_cpu_is_torch():
+def test_auto_backend_for_float64_on_cpu_is_torch():
     from gmae_bench.render import resolve_backend
-    assert resolve_backend('auto', torch.zeros(1)) == 'torch'
+    assert resolve_backend('auto', torch.zeros(1, dtype=torch.float64)) == \
+        'torch'
 
 
 def test_empty_gaussian_set_renders_background():

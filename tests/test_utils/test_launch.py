@@ -47,8 +47,8 @@ def test_two_gloo_ranks_end_cleanly_and_flushed(tmp_path):
         """))
     env = dict(os.environ, OMP_NUM_THREADS='1')
     proc = subprocess.run([
-        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
-        '2', '--master_port',
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
+        '--master_port',
         str(29400 + os.getpid() % 500),
         str(script)
     ],
