@@ -107,9 +107,13 @@ def load() -> ctypes.CDLL:
                 if not osp.isfile(path):
                     _compile(path)
                 lib = ctypes.CDLL(path)
-                for name in ('gmae_composite_forward',
-                             'gmae_composite_backward'):
-                    getattr(lib, name).restype = None
+                # (setup, r_begin, r_end, r_step, then 3 / 5 data pointers)
+                head = [ctypes.POINTER(_Setup)] + [ctypes.c_int64] * 3
+                for name, n_ptrs in (('gmae_composite_forward', 3),
+                                     ('gmae_composite_backward', 5)):
+                    fn = getattr(lib, name)
+                    fn.argtypes = head + [ctypes.c_void_p] * n_ptrs
+                    fn.restype = None
                 _lib = lib
             except (OSError, RuntimeError) as e:
                 _error = f'{type(e).__name__}: {e}'

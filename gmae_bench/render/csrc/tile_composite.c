@@ -145,7 +145,8 @@ void gmae_composite_backward(const Setup *s, int64_t r_begin, int64_t r_end,
             float g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0;
             for (int p = 0; p < P; ++p) {
                 float a = pair_alpha(q, bx[p], by[p], 0);
-                const float free = (s->clamp && a >= MAX_ALPHA) ? 0.0f : 1.0f;
+                const float unclamped =
+                    (s->clamp && a >= MAX_ALPHA) ? 0.0f : 1.0f;
                 a = s->clamp ? fminf(a, MAX_ALPHA) : a;
                 const float live =
                     (a >= ALPHA_THRESHOLD && (float)j < stop[p]) ? 1.0f
@@ -156,7 +157,8 @@ void gmae_composite_backward(const Setup *s, int64_t r_begin, int64_t r_end,
                 w[p] = a * T_before;
                 /* d C / d alpha = T_i c_i - behind_i / (1 - alpha), times
                  * d alpha / d exponent = alpha where not clamped */
-                const float gl = a * free * (T_before * gc[p] - behind[p] * inv);
+                const float gl =
+                    a * unclamped * (T_before * gc[p] - behind[p] * inv);
                 const float x = bx[p], y = by[p];
                 g0 += gl * x * x;
                 g1 += gl * x * y;
