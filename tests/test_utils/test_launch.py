@@ -49,7 +49,7 @@ def test_two_gloo_ranks_end_cleanly_and_flushed(tmp_path):
     proc = subprocess.run([
         sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
         '--master_port',
-        str(29400 + os.getpid() % 500),
+        str(28800 + os.getpid() % 500),
         str(script)
     ],
                           capture_output=True,
