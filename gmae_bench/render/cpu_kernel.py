@@ -45,10 +45,10 @@ _pool: Optional[Tuple[ThreadPoolExecutor, int, int]] = None  # pool, n, pid
 class _Setup(ctypes.Structure):
     _fields_ = [('coeffs', ctypes.c_void_p), ('colors', ctypes.c_void_p),
                 ('starts', ctypes.c_void_p), ('counts', ctypes.c_void_p),
-                ('background', ctypes.c_void_p), ('num_tiles', ctypes.c_int64),
+                ('background', ctypes.c_void_p), ('local_xy', ctypes.c_void_p),
+                ('inside', ctypes.c_void_p), ('num_tiles', ctypes.c_int64),
                 ('C', ctypes.c_int), ('tile_size', ctypes.c_int),
-                ('tiles_x', ctypes.c_int), ('width', ctypes.c_int),
-                ('height', ctypes.c_int), ('clamp', ctypes.c_int)]
+                ('clamp', ctypes.c_int)]
 
 
 def _cpu_key() -> str:
@@ -159,13 +159,13 @@ def _run_tiles(fn, setup: _Setup, R: int, *args) -> None:
 
 class CompositeTiles(torch.autograd.Function):
     """Composite per-pair coefficients [M, 6] and colours [M, C] (tile
-    rows own consecutive pairs, ``counts`` per row): the image in tiles
-    [R, C, P] and the final transmittance [R, P]. Computes in float32."""
+    rows own consecutive pairs, ``counts`` per row) over the tiles of
+    ``grid`` (torch_backend._TileGrid): the image in tiles [R, C, P] and the
+    final transmittance [R, P]. Computes in float32."""
 
     @staticmethod
     def forward(ctx, coeffs: Tensor, colors: Tensor, background: Tensor,
-                counts: Tensor, clamp: bool, num_tiles: int, tiles_x: int,
-                width: int, height: int,
+                counts: Tensor, clamp: bool, grid,
                 tile_size: int) -> Tuple[Tensor, Tensor]:
         lib = load()
         R, C, P = counts.shape[0], colors.shape[1], tile_size * tile_size
@@ -173,39 +173,33 @@ class CompositeTiles(torch.autograd.Function):
             raise ValueError(f'compiled compositor: tile_size <= '
                              f'{MAX_TILE_SIZE} and <= {MAX_CHANNELS} '
                              f'channels, got {tile_size} and {C}')
-        t = [
+        data = [
             x.detach().float().contiguous()
-            for x in (coeffs, colors, background)
+            for x in (coeffs, colors, background, grid.basis[3:5])
         ]
         counts = counts.contiguous()
         starts = torch.cumsum(counts, 0) - counts
-        setup = _Setup(
-            _ptr(t[0]), _ptr(t[1]), _ptr(starts), _ptr(counts), _ptr(t[2]),
-            num_tiles, C, tile_size, tiles_x, width, height, int(clamp))
+        inside = grid.inside.to(torch.uint8).contiguous()
+        ctx.setup = _Setup(*map(_ptr, data[:2]), _ptr(starts), _ptr(counts),
+                           *map(_ptr, data[2:]), _ptr(inside), grid.num_tiles,
+                           C, tile_size, int(clamp))
         image = coeffs.new_empty(R, C, P, dtype=torch.float32)
         T = coeffs.new_empty(R, P, dtype=torch.float32)
         stop = torch.empty(R, P, dtype=torch.int32)
-        _run_tiles(lib.gmae_composite_forward, setup, R, _ptr(image), _ptr(T),
-                   _ptr(stop))
-        ctx.save_for_backward(*t, counts, starts, T, stop)
-        ctx.cfg = (num_tiles, tiles_x, width, height, tile_size, int(clamp))
+        _run_tiles(lib.gmae_composite_forward, ctx.setup, R, _ptr(image),
+                   _ptr(T), _ptr(stop))
+        # keeps alive every tensor ctx.setup points into
+        ctx.save_for_backward(*data, counts, starts, inside, T, stop)
         ctx.mark_non_differentiable(T)
         return image.to(coeffs.dtype), T.to(coeffs.dtype)
 
     @staticmethod
     def backward(ctx, grad_image: Tensor, grad_T: Tensor):
-        lib = load()
-        coeffs, colors, background, counts, starts, T, stop = \
-            ctx.saved_tensors
-        num_tiles, tiles_x, width, height, tile_size, clamp = ctx.cfg
-        R, C = counts.shape[0], colors.shape[1]
-        setup = _Setup(
-            _ptr(coeffs), _ptr(colors), _ptr(starts), _ptr(counts),
-            _ptr(background), num_tiles, C, tile_size, tiles_x, width, height,
-            clamp)
+        coeffs, colors, *_, T, stop = ctx.saved_tensors
         grad = grad_image.float().contiguous()
         g_coeffs = torch.zeros_like(coeffs)
         g_colors = torch.zeros_like(colors)
-        _run_tiles(lib.gmae_composite_backward, setup, R, _ptr(grad), _ptr(T),
-                   _ptr(stop), _ptr(g_coeffs), _ptr(g_colors))
-        return (g_coeffs, g_colors) + (None, ) * 8
+        _run_tiles(load().gmae_composite_backward, ctx.setup, T.shape[0],
+                   _ptr(grad), _ptr(T), _ptr(stop), _ptr(g_coeffs),
+                   _ptr(g_colors))
+        return (g_coeffs, g_colors) + (None, ) * 5

@@ -450,9 +450,7 @@ def rasterize(means2d: Tensor,
         from .cpu_kernel import CompositeTiles
         B = background.shape[0]
         tiles, T = CompositeTiles.apply(coeffs, pair_colors, background,
-                                        counts, clamp, grid.num_tiles,
-                                        math.ceil(width / tile_size), width,
-                                        height, tile_size)
+                                        counts, clamp, grid, tile_size)
         return (_untile(tiles, B, width, height, tile_size),
                 _untile((1 - T).unsqueeze(1), B, width, height, tile_size))
     return _RasterizeTiles.apply(coeffs, pair_colors, background, counts,

@@ -30,21 +30,21 @@ typedef struct {
     const float *colors;  /* [M, C] */
     const int64_t *starts, *counts; /* [R] */
     const float *background; /* [B, C] */
+    const float *local_xy; /* [2, P]: pixel centre - tile centre */
+    const uint8_t *inside; /* [T, P]: pixel lies inside the image */
     int64_t num_tiles;    /* tiles per image */
-    int C, tile_size, tiles_x, width, height, clamp;
+    int C, tile_size, clamp;
 } Setup;
 
-/* Tile-local pixel basis (centres relative to the tile centre) and the
- * pixels of tile `t` that lie inside the image (1) or overhang it (0). */
+/* The tile-local pixel coordinates and, for tile `t`, which pixels lie
+ * inside the image (1) or overhang it (0): torch_backend._TileGrid's. */
 static void tile_basis(const Setup *s, int64_t t, float *bx, float *by,
                        float *inside) {
-    const int ts = s->tile_size;
-    const int64_t tx = t % s->tiles_x, ty = t / s->tiles_x;
-    for (int p = 0; p < ts * ts; ++p) {
-        const int ix = p % ts, iy = p / ts;
-        bx[p] = ix + 0.5f - 0.5f * ts;
-        by[p] = iy + 0.5f - 0.5f * ts;
-        inside[p] = (tx * ts + ix < s->width && ty * ts + iy < s->height);
+    const int P = s->tile_size * s->tile_size;
+    for (int p = 0; p < P; ++p) {
+        bx[p] = s->local_xy[p];
+        by[p] = s->local_xy[P + p];
+        inside[p] = s->inside[t * P + p];
     }
 }
 
