@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 
-def _plt():
+def pyplot():
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -27,7 +27,7 @@ def reconstruction_grid(rec: Dict, path: str) -> str:
         rec: Output of ``MaskedAutoencoder.reconstruct``.
         path: PNG to write (folders are created).
     """
-    plt = _plt()
+    plt = pyplot()
     cols = ['image', 'masked', 'recon', 'pasted']
     titles = ['input', 'masked', 'reconstruction', 'visible + predicted']
     screen = rec.get('screen')
@@ -91,7 +91,7 @@ def layering_figure(path: str, image: np.ndarray, recon: np.ndarray,
     figure. Row 2: renders of the K nearest Gaussians. Row 3: the depth
     layers, each rendered alone, nearest first.
     """
-    plt = _plt()
+    plt = pyplot()
     ncols = max(5, len(first_k), len(layers))
     fig, axes = plt.subplots(
         3, ncols, squeeze=False, figsize=(1.8 * ncols, 1.9 * 3))

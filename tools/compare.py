@@ -3,83 +3,128 @@ paper's numbers, plus plots (pretraining curves, k and c ablations).
 
     python tools/compare.py work_dirs/ [more dirs] [--out work_dirs/compare]
 
-Runs are paired by config name (``gmae`` <-> ``mae``). Metrics come from
+Runs are paired by config name (``gmae`` <-> ``mae`` / ``mae-pixel``).
+Several runs of one config (seeds, repeats) are shown as mean +- sample std
+with their count n, never reduced to one silently. Metrics come from
 ``test_metrics.json`` (tools/test.py) when present, else from the last
-validation in ``vis_data/scalars.json``; pretraining runs report the mean
-of their last 5 logged ``mse_pixels`` (masked-patch MSE in [0, 1] pixels,
-comparable across methods); ``zero_shot.json`` (tools/zero_shot.py) adds
-the zero-shot rows (MAE baseline, GMAE layers, model-free reference).
+validation in ``vis_data/scalars.json``. Pretraining runs report the mean
+of their last 5 logged reconstruction errors in [0, 1] pixels:
+``mse_pixels`` for GMAE and for MAE without norm_pix (``mae-pixel_*``
+configs), the comparable pair; ``mse_pixels_true_stats`` for norm_pix MAE,
+which needs each hidden patch's true mean and std and is labelled so.
+``zero_shot.json`` (tools/zero_shot.py) adds the zero-shot rows (MAE
+baseline, GMAE layers, model-free reference).
 """
 import argparse
 import csv
 import os
 import os.path as osp
+import statistics
 import sys
 from collections import defaultdict
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.utils.results import (
-    METRICS,
-    PAPER,
-    ZERO_SHOT,  # noqa: E402
-    Run,
-    find_runs)
+from gmae_bench.utils.results import (  # noqa: E402
+    METRICS, NOTES, PAPER, ZERO_SHOT, ResultFileError, Run, find_runs)
 
 COLUMNS = [
     'task', 'pair', 'metric', 'MAE', 'GMAE', 'delta', 'baseline', 'paper MAE',
-    'paper GMAE'
+    'paper GMAE', 'note'
 ]
+# CSV: the numbers behind a "mean +- std (n)" cell
+CSV_COLUMNS = [
+    'task', 'pair', 'metric', 'MAE', 'MAE std', 'MAE n', 'GMAE', 'GMAE std',
+    'GMAE n', 'delta', 'baseline', 'paper MAE', 'paper GMAE', 'note'
+]
+Stat = Optional[Tuple[float, Optional[float], int]]  # mean, std, n
 
 
 def fmt(v) -> str:
     return '' if v is None else f'{v:.2f}' if abs(v) >= 0.1 else f'{v:.4f}'
 
 
+def fmt_stat(s: Stat) -> str:
+    if s is None:
+        return ''
+    mean, std, n = s
+    return fmt(mean) if n == 1 else f'{fmt(mean)} ± {fmt(std)} (n={n})'
+
+
+def aggregate(values: List[float]) -> Stat:
+    """Mean, sample std (None for one value) and count."""
+    if not values:
+        return None
+    std = statistics.stdev(values) if len(values) > 1 else None
+    return statistics.fmean(values), std, len(values)
+
+
 def table_rows(runs: List[Run]) -> List[Dict]:
     """One row per (pair, metric); missing sides stay empty."""
-    pairs: Dict[str, Dict[str, Run]] = defaultdict(dict)
+    pairs: Dict[str, Dict[str, List[Run]]] = defaultdict(
+        lambda: defaultdict(list))
     for r in runs:
         if r.task != 'zero_shot':
-            pairs[r.pair_key][r.method] = r
+            pairs[r.pair_key][r.method].append(r)
     rows = []
-    for key in sorted(
-            pairs, key=lambda k: (next(iter(pairs[k].values())).task, k)):
+    for key in sorted(pairs, key=lambda k: (_first(pairs[k]).task, k)):
         side = pairs[key]
-        task = next(iter(side.values())).task
-        arch = next(iter(side.values())).arch
-        for metric in METRICS[task]:
-            mae = side.get('mae') and side['mae'].metrics.get(metric)
-            gmae = side.get('gmae') and side['gmae'].metrics.get(metric)
+        task, arch = _first(side).task, _first(side).arch
+        for i, metric in enumerate(METRICS[task]):
+            vals = {
+                m: [r.metrics[metric] for r in side[m] if metric in r.metrics]
+                for m in ('mae', 'gmae')
+            }
+            if i > 0 and not (vals['mae'] or vals['gmae']):
+                continue  # secondary metrics only where some run has them
+            notes = [NOTES[metric]] if metric in NOTES else []
+            srcs = {r.name for r in side['mae'] if metric in r.metrics}
+            if any('mae-pixel' in n for n in srcs):
+                notes.append('MAE = ' + ', '.join(sorted(srcs)))
+            for r in side['mae'] + side['gmae']:
+                notes += [f'{r.name}: {n}' for n in r.notes]
             paper = PAPER.get((task, metric), {}) if arch == 'vit-b' else {}
             rows.append(
                 _row(
                     task,
                     key.replace('mae', '{g}mae', 1),
                     metric,
-                    mae,
-                    gmae,
-                    paper=paper))
+                    aggregate(vals['mae']),
+                    aggregate(vals['gmae']),
+                    paper=paper,
+                    note='; '.join(dict.fromkeys(notes))))
     for r in runs:  # zero-shot: MAE baseline, GMAE layers, model-free ref
         if r.task != 'zero_shot':
             continue
         for metric, mae, gmae, ref in ZERO_SHOT:
             m = r.metrics
+            one = lambda k: aggregate([m[k]] if k in m else [])  # noqa: E731
             rows.append(
                 _row(
                     'zero_shot',
                     r.name,
                     metric,
-                    m.get(f'{metric}/{mae}'),
-                    m.get(f'{metric}/{gmae}'),
+                    one(f'{metric}/{mae}'),
+                    one(f'{metric}/{gmae}'),
                     baseline=m.get(f'{metric}/{ref}')))
     return rows
 
 
-def _row(task, pair, metric, mae, gmae, baseline=None, paper=None) -> Dict:
+def _first(side: Dict[str, List[Run]]) -> Run:
+    return next(r for runs in side.values() for r in runs)
+
+
+def _row(task,
+         pair,
+         metric,
+         mae: Stat,
+         gmae: Stat,
+         baseline=None,
+         paper=None,
+         note: str = '') -> Dict:
     paper = paper or {}
-    delta = gmae - mae if mae is not None and gmae is not None else None
+    delta = gmae[0] - mae[0] if mae and gmae else None
     return {
         'task': task,
         'pair': pair,
@@ -89,38 +134,53 @@ def _row(task, pair, metric, mae, gmae, baseline=None, paper=None) -> Dict:
         'delta': delta,
         'baseline': baseline,
         'paper MAE': paper.get('mae'),
-        'paper GMAE': paper.get('gmae')
+        'paper GMAE': paper.get('gmae'),
+        'note': note
     }
 
 
 def markdown(rows: List[Dict]) -> str:
     lines = ['| ' + ' | '.join(COLUMNS) + ' |', '|' + '---|' * len(COLUMNS)]
     for row in rows:
-        cells = [
-            row[c] if isinstance(row[c], str) else fmt(row[c]) for c in COLUMNS
-        ]
+        cells = []
+        for c in COLUMNS:
+            v = row[c]
+            cells.append(v if isinstance(v, str) else
+                         fmt_stat(v) if c in ('MAE', 'GMAE') else fmt(v))
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
 
 def write_csv(rows: List[Dict], path: str) -> None:
     with open(path, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         w.writeheader()
         for row in rows:
-            w.writerow({c: '' if row[c] is None else row[c] for c in COLUMNS})
+            out = {c: row[c] for c in COLUMNS if c not in ('MAE', 'GMAE')}
+            for side in ('MAE', 'GMAE'):
+                mean, std, n = row[side] or (None, None, None)
+                out.update({side: mean, f'{side} std': std, f'{side} n': n})
+            w.writerow({c: '' if out[c] is None else out[c]
+                        for c in CSV_COLUMNS})
 
 
 def plot_loss_curves(runs: List[Run], path: str) -> bool:
     curves = [r for r in runs if r.task == 'pretrain' and r.loss_curve]
     if not curves:
         return False
-    from gmae_bench.visualization import _plt
-    plt = _plt()
+    from gmae_bench.visualization import pyplot
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     for r in curves:
         x, y = zip(*r.loss_curve)
-        ax.plot(x, y, label=r.name, lw=1)
+        true_stats = 'mse_pixels_true_stats' in r.metrics
+        ax.plot(
+            x,
+            y,
+            label=r.name + (' (norm_pix, true patch stats)'
+                            if true_stats else ''),
+            lw=1,
+            ls='--' if true_stats else '-')
     ax.set_xlabel('iteration')
     ax.set_ylabel('masked-patch MSE, [0, 1] pixels')
     ax.set_yscale('log')
@@ -133,28 +193,27 @@ def plot_loss_curves(runs: List[Run], path: str) -> bool:
 
 
 def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
-    """Final pretraining loss of GMAE runs that differ only in ``key``."""
+    """Final pretraining error of GMAE runs that differ only in ``key``
+    (several runs of one setting: their mean, with min-max bars)."""
     other = {'k': 'c', 'c': 'k'}[key]
-    groups = defaultdict(list)
+    groups = defaultdict(lambda: defaultdict(list))
     for r in runs:
         if r.task == 'pretrain' and r.settings and 'mse_pixels' in r.metrics:
-            groups[(r.arch, r.settings[other])].append(r)
-    groups = {
-        g: rs
-        for g, rs in groups.items() if len({r.settings[key]
-                                            for r in rs}) > 1
-    }
+            groups[(r.arch, r.settings[other])][r.settings[key]].append(
+                r.metrics['mse_pixels'])
+    groups = {g: v for g, v in groups.items() if len(v) > 1}
     if not groups:
         return False
-    from gmae_bench.visualization import _plt
-    plt = _plt()
+    from gmae_bench.visualization import pyplot
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    for (arch, fixed), rs in sorted(groups.items()):
-        rs = sorted(rs, key=lambda r: r.settings[key])
-        ax.plot([r.settings[key] for r in rs],
-                [r.metrics['mse_pixels'] for r in rs],
-                'o-',
-                label=f'{arch}, {other}={fixed}')
+    for (arch, fixed), by_value in sorted(groups.items()):
+        xs = sorted(by_value)
+        ys = [statistics.fmean(by_value[x]) for x in xs]
+        lo = [y - min(by_value[x]) for x, y in zip(xs, ys)]
+        hi = [max(by_value[x]) - y for x, y in zip(xs, ys)]
+        ax.errorbar(
+            xs, ys, yerr=[lo, hi], fmt='o-', label=f'{arch}, {other}={fixed}')
     if key == 'k':
         ax.set_xscale('log', base=2)
     ax.set_xlabel({'k': 'number of Gaussians k', 'c': 'max scale c'}[key])
@@ -172,7 +231,10 @@ def main(argv=None) -> List[Dict]:
     p.add_argument('--out', default='work_dirs/compare')
     p.add_argument('--no-plots', action='store_true')
     args = p.parse_args(argv)
-    runs = find_runs(args.work_dirs)
+    try:
+        runs = find_runs(args.work_dirs)
+    except ResultFileError as e:
+        raise SystemExit(f'compare: {e}') from e
     if not runs:
         raise SystemExit(f'no runs found in {args.work_dirs} (a run is a '
                          'work dir with a dumped config or zero_shot.json)')

@@ -4,7 +4,6 @@ metrics to ``WORK_DIR/test_metrics.json`` (read by tools/compare.py).
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--cfg-options ...]
 """
 import argparse
-import json
 import os.path as osp
 import sys
 
@@ -13,7 +12,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from gmae_bench.utils.config import add_runtime_args  # noqa: E402
 from gmae_bench.utils.config import (check_data_paths, load_config,
                                      parse_tool_args, prepare_runtime)
-from gmae_bench.utils.launch import run_tool
+from gmae_bench.utils.launch import (report_stalled_ranks, run_tool,
+                                     write_json_atomic)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -29,13 +29,24 @@ def main(argv=None) -> dict:
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     cfg = load_config(args.config, args.cfg_options)
+    if not cfg.get('test_dataloader') or not cfg.get('test_evaluator'):
+        raise SystemExit(
+            f'{args.config} has no test set (test_dataloader / '
+            'test_evaluator): pretraining configs are evaluated through '
+            'their encoder, with a downstream config (classification/, '
+            'detection/, segmentation/) whose `pretrained` is this '
+            'checkpoint, or with tools/zero_shot.py')
     cfg = prepare_runtime(
         cfg, args.config, work_dir=args.work_dir, launcher=args.launcher)
-    check_data_paths(cfg, ('test_dataloader', ))
+    check_data_paths(cfg, ('test', ))
     cfg.load_from = args.checkpoint
     from mmengine.runner import Runner
+
+    from gmae_bench.engine import install_safe_io
+    install_safe_io()
     runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    with report_stalled_ranks(cfg, runner):
+        metrics = runner.test()
     if runner.rank == 0:
         out = dict(
             config=osp.abspath(args.config),
@@ -44,9 +55,14 @@ def main(argv=None) -> dict:
                 k: float(v)
                 for k, v in metrics.items()
             })
+        if not metrics:
+            out['note'] = (
+                'the evaluator returned no metric: for COCO this means no '
+                'detection scored above the test score threshold '
+                '(model.test_cfg.rcnn.score_thr), e.g. an untrained model')
+            runner.logger.warning(f'{args.checkpoint}: {out["note"]}')
         path = osp.join(cfg.work_dir, 'test_metrics.json')
-        with open(path, 'w') as f:
-            json.dump(out, f, indent=1)
+        write_json_atomic(out, path)
         runner.logger.info(f'test metrics written to {path}')
     return metrics
 

@@ -15,7 +15,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from gmae_bench.utils.config import add_runtime_args  # noqa: E402
 from gmae_bench.utils.config import (check_data_paths, load_config,
                                      parse_tool_args, prepare_runtime)
-from gmae_bench.utils.launch import run_tool
+from gmae_bench.utils.launch import report_stalled_ranks, run_tool
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -46,10 +46,14 @@ def main(argv=None) -> None:
         amp=args.amp,
         resume=args.resume,
         launcher=args.launcher)
-    check_data_paths(cfg, ('train_dataloader', 'val_dataloader'))
+    check_data_paths(cfg, ('train', 'val'))
     from mmengine.runner import Runner
+
+    from gmae_bench.engine import install_safe_io
+    install_safe_io()
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    with report_stalled_ranks(cfg, runner):
+        runner.train()
 
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ custom_imports = dict(
 pretrained = 'work_dirs/mae_pretrain_vit_b/epoch_400.pth'
 _base_ = [
     '../_base_/models/vit-b-p16_linear.py',
-    '../_base_/datasets/imagenet_cls.py',
+    '../_base_/datasets/imagenet_linear.py',
     '../_base_/schedules/cls_linear_lars.py',
     '../_base_/default_runtime.py',
 ]

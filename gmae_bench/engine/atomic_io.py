@@ -4,43 +4,125 @@ mmengine's ``LocalBackend.put`` opens the target and writes into it, so a
 crash mid-write leaves a truncated checkpoint under the final name. This
 backend writes a temporary file in the same folder, fsyncs it and renames it
 over the target (``os.replace`` is atomic on POSIX): a reader sees the old
-file or the new one, never half of one.
+file or the new one, never half of one. In addition it
+
+* gives the file the usual mode (0666 minus the umask, not mkstemp's 0600);
+* writes ``<file>.sha256`` (``sha256sum`` format) next to every ``.pth``,
+  which :func:`gmae_bench.utils.checkpoint.load_checkpoint_file` verifies;
+* names the file, the bytes needed and the bytes free when the disk is full
+  (nothing is replaced then: the previous checkpoints stay intact);
+* removes the ``.sha256`` with its checkpoint.
+
+Temporary files are called ``.<name>.tmp-<host>-<pid>-<random>``;
+:func:`remove_stale_temp_files` deletes those whose writer is gone.
 """
+import errno
 import os
 import os.path as osp
+import re
+import shutil
+import socket
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import List, Union
 
 from mmengine.fileio import register_backend
 from mmengine.fileio.backends import LocalBackend
 
+from ..utils.checkpoint import sha256_sidecar, write_sha256_sidecar
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_HOST = re.sub(r'[^A-Za-z0-9_]', '_', socket.gethostname())[:32]
+_TEMP = re.compile(r'^\.(.+)\.tmp-(\w+)-(\d+)-\w+$')
+
+
+def temp_prefix(filepath: str) -> str:
+    return f'.{osp.basename(filepath)}.tmp-{_HOST}-{os.getpid()}-'
+
+
+def write_bytes_atomic(obj: bytes, filepath: str) -> None:
+    """Write ``obj`` to ``filepath`` through a fsynced temporary file and a
+    rename; on failure nothing under ``filepath`` changes."""
+    folder = osp.dirname(osp.abspath(filepath))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=temp_prefix(filepath))
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(obj)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, filepath)
+    except BaseException as e:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC,
+                                                  errno.EDQUOT):
+            free = shutil.disk_usage(folder).free
+            raise OSError(
+                e.errno, f'no space left to write {filepath}: it needs '
+                f'{len(obj) / 2**20:.1f} MiB, {free / 2**20:.1f} MiB are '
+                f'free in {folder}. Nothing was replaced (earlier '
+                'checkpoints are intact); free some space or choose another '
+                '--work-dir, then continue with --resume') from e
+        raise
+
 
 class AtomicLocalBackend(LocalBackend):
-    """``LocalBackend`` whose ``put`` / ``put_text`` are atomic."""
+    """``LocalBackend`` whose ``put`` / ``put_text`` are atomic and whose
+    checkpoints carry a content hash."""
 
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
         filepath = str(filepath)
-        folder = osp.dirname(osp.abspath(filepath))
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            dir=folder, prefix=f'.{osp.basename(filepath)}.')
-        try:
-            with os.fdopen(fd, 'wb') as f:
-                f.write(obj)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, filepath)
-        except BaseException:
-            if osp.exists(tmp):
-                os.remove(tmp)
-            raise
+        write_bytes_atomic(obj, filepath)
+        if filepath.endswith('.pth'):
+            write_sha256_sidecar(filepath, obj, write_bytes_atomic)
 
     def put_text(self,
                  obj: str,
                  filepath: Union[str, Path],
                  encoding: str = 'utf-8') -> None:
         self.put(obj.encode(encoding), filepath)
+
+    def remove(self, filepath: Union[str, Path]) -> None:
+        super().remove(filepath)
+        sidecar = sha256_sidecar(str(filepath))
+        if osp.isfile(sidecar):
+            os.remove(sidecar)
+
+
+def remove_stale_temp_files(folder: str) -> List[str]:
+    """Delete temporary files of interrupted writes in ``folder`` (written
+    on this host by processes that no longer exist); returns their paths.
+    """
+    removed = []
+    if not osp.isdir(folder):
+        return removed
+    for name in os.listdir(folder):
+        m = _TEMP.match(name)
+        if not m or m.group(2) != _HOST:
+            continue
+        pid = int(m.group(3))
+        if pid == os.getpid() or _alive(pid):
+            continue
+        path = osp.join(folder, name)
+        try:
+            os.remove(path)
+            removed.append(path)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def install() -> None:

@@ -1,14 +1,19 @@
-"""Training hooks: reconstruction pictures and a non-finite-loss guard."""
+"""Training hooks: reconstruction pictures, and the guards every run gets
+(non-finite loss, strict loading, RNG states, safe checkpoint contents,
+delete-after-save checkpoints)."""
 import math
 import os.path as osp
+from collections import OrderedDict
 from typing import Optional
 
 import torch
-from mmengine.hooks import Hook
+from mmengine.hooks import CheckpointHook, Hook
 from mmengine.model import is_model_wrapper
+from mmengine.runner import IterBasedTrainLoop
 
 from ..registry import HOOKS
 from ..visualization import reconstruction_grid
+from .atomic_io import write_bytes_atomic
 
 
 @HOOKS.register_module()
@@ -107,23 +112,22 @@ class RNGStateHook(Hook):
     them on resume, so that a resumed run draws the same masks and
     augmentations as an uninterrupted one (python ``random``, numpy, torch
     CPU and CUDA; dataloader workers are re-seeded per epoch by mmengine
-    when ``persistent_workers=False``)."""
+    when ``persistent_workers=False``).
+
+    Epoch-based loops: the states come back before the epoch's dataloader
+    iterator is made. Iteration-based loops first re-read the batches
+    already trained (to put the sampler and the workers where they were);
+    this hook does that itself, *then* restores the states, and lets
+    mmengine's own skip pass over nothing, so the skipped batches'
+    augmentations do not shift the generators.
+    """
     priority = 'VERY_LOW'
 
     def __init__(self) -> None:
         self._resumed: Optional[dict] = None
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        import random
-
-        import numpy as np
-        state = dict(
-            python=random.getstate(),
-            numpy=np.random.get_state(),
-            torch=torch.get_rng_state())
-        if torch.cuda.is_available():
-            state['cuda'] = torch.cuda.get_rng_state_all()
-        checkpoint['rng_state'] = state
+        checkpoint['rng_state'] = rng_state()
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         self._resumed = checkpoint.get('rng_state')
@@ -132,17 +136,137 @@ class RNGStateHook(Hook):
         """Runs after resume (Runner.train loads first, then the loop)."""
         if not self._resumed:
             return
-        import random
-
-        import numpy as np
         state, self._resumed = self._resumed, None
-        random.setstate(state['python'])
-        np.random.set_state(state['numpy'])
-        torch.set_rng_state(state['torch'])
-        if 'cuda' in state and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all(state['cuda'])
+        loop = runner.train_loop
+        if isinstance(loop, IterBasedTrainLoop) and runner.iter > 0:
+            for _ in range(runner.iter):  # what the loop would skip
+                next(loop.dataloader_iterator)
+            loop.dataloader_iterator = _AlreadySkipped(
+                loop.dataloader_iterator, runner.iter)
+        set_rng_state(state)
         runner.logger.info('random generator states restored from the '
                            'checkpoint')
+
+
+class _AlreadySkipped:
+    """A dataloader iterator whose first ``n`` ``next()`` calls (the train
+    loop's skip after a resume) return None without reading data."""
+
+    def __init__(self, iterator, n: int) -> None:
+        self.iterator, self.n = iterator, n
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.n > 0:
+            self.n -= 1
+            return None
+        return next(self.iterator)
+
+
+def rng_state() -> dict:
+    """Python, numpy and torch (CPU, CUDA) generator states, as plain
+    Python values and tensors (loadable with ``weights_only=True``)."""
+    import random
+
+    import numpy as np
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    state = dict(
+        python=random.getstate(),
+        numpy=dict(
+            kind=kind,
+            keys=torch.from_numpy(keys.astype(np.int64)),
+            pos=int(pos),
+            has_gauss=int(has_gauss),
+            cached=float(cached)),
+        torch=torch.get_rng_state())
+    if torch.cuda.is_available():
+        state['cuda'] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict) -> None:
+    """Inverse of :func:`rng_state`."""
+    import random
+
+    import numpy as np
+    py = state['python']  # (version, tuple of ints, gauss) after a load
+    random.setstate((py[0], tuple(py[1]), py[2]))
+    n = state['numpy']
+    if isinstance(n, dict):
+        np.random.set_state((n['kind'], n['keys'].numpy().astype(np.uint32),
+                             n['pos'], n['has_gauss'], n['cached']))
+    else:  # the tuple written by older versions
+        np.random.set_state(n)
+    torch.set_rng_state(state['torch'])
+    if 'cuda' in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state['cuda'])
+
+
+@HOOKS.register_module()
+class CheckpointContentHook(Hook):
+    """Keep training checkpoints loadable with ``weights_only=True``.
+
+    mmengine pickles its message hub (``HistoryBuffer`` objects holding
+    bound methods and numpy arrays) into every checkpoint, and unpickling
+    those can run arbitrary code, so gmae_bench never does it. Before a
+    save this hook turns them (and any numpy value) into tagged plain
+    values; after a load, before mmengine reads them, it turns them back.
+    """
+    priority = 'LOWEST'  # save: after every hook has added its part
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        for key in list(checkpoint):
+            if key not in ('state_dict', 'optimizer'):  # tensors only
+                checkpoint[key] = to_plain(checkpoint[key])
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        for key in list(checkpoint):
+            if key not in ('state_dict', 'optimizer'):
+                checkpoint[key] = from_plain(checkpoint[key])
+
+
+_BUFFER, _ARRAY = '__gmae_bench_history_buffer__', '__gmae_bench_ndarray__'
+
+
+def to_plain(obj):
+    """HistoryBuffer / numpy -> tagged dicts of Python values."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    if isinstance(obj, HistoryBuffer):
+        log, count = obj.data
+        return {
+            _BUFFER: True,
+            'log': log.tolist(),
+            'count': count.tolist(),
+            'max_length': int(obj.max_length)
+        }
+    if isinstance(obj, np.ndarray):
+        return {_ARRAY: obj.tolist(), 'dtype': obj.dtype.str}
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, dict):
+        kind = OrderedDict if isinstance(obj, OrderedDict) else dict
+        return kind((k, to_plain(v)) for k, v in obj.items())
+    if type(obj) in (list, tuple):
+        return type(obj)(to_plain(v) for v in obj)
+    return obj
+
+
+def from_plain(obj):
+    """Inverse of :func:`to_plain`."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    if isinstance(obj, dict):
+        if obj.get(_BUFFER) is True:
+            return HistoryBuffer(obj['log'], obj['count'], obj['max_length'])
+        if _ARRAY in obj:
+            return np.array(obj[_ARRAY], dtype=np.dtype(obj['dtype']))
+        return type(obj)((k, from_plain(v)) for k, v in obj.items())
+    if type(obj) in (list, tuple):
+        return type(obj)(from_plain(v) for v in obj)
+    return obj
 
 
 @HOOKS.register_module()
@@ -159,3 +283,96 @@ class StrictLoadHook(Hook):
         check_fits(model.state_dict(), state_dict_of(checkpoint),
                    getattr(runner, '_load_from', None) or 'being loaded',
                    f'{type(model).__name__} of this config')
+
+
+@HOOKS.register_module()
+class SafeCheckpointHook(CheckpointHook):
+    """mmengine's ``CheckpointHook`` that deletes an old checkpoint only
+    after the new one is complete (mmengine deletes first: a kill or a full
+    disk during the save then leaves no checkpoint with
+    ``max_keep_ckpts=1``), and writes ``last_checkpoint`` atomically.
+    ``tools/train.py`` puts it in place of ``CheckpointHook``; its
+    arguments are the same."""
+
+    def _save_checkpoint_with_step(self, runner, step, meta):
+        stale = None
+        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids and
+                                            self.keep_ckpt_ids[-1] == step):
+            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
+                stale = self.keep_ckpt_ids.popleft()
+            self.keep_ckpt_ids.append(step)
+            runner.message_hub.update_info('keep_ckpt_ids',
+                                           list(self.keep_ckpt_ids))
+        ckpt_filename = self.filename_tmpl.format(step)
+        self.last_ckpt = self.file_backend.join_path(self.out_dir,
+                                                     ckpt_filename)
+        runner.message_hub.update_info('last_ckpt', self.last_ckpt)
+        runner.save_checkpoint(
+            self.out_dir,
+            ckpt_filename,
+            self.file_client_args,
+            save_optimizer=self.save_optimizer,
+            save_param_scheduler=self.save_param_scheduler,
+            meta=meta,
+            by_epoch=self.by_epoch,
+            backend_args=self.backend_args,
+            **self.args)
+        if runner.rank != 0:
+            return
+        write_bytes_atomic(
+            str(self.last_ckpt).encode(),
+            osp.join(runner.work_dir, 'last_checkpoint'))
+        if stale is not None and stale != step:
+            self._remove(
+                self.file_backend.join_path(self.out_dir,
+                                            self.filename_tmpl.format(stale)))
+
+    def _save_best_checkpoint(self, runner, metrics) -> None:
+        """mmengine's, with the previous best removed after the new best
+        is written instead of before."""
+        if not self.save_best:
+            return
+        single = len(getattr(self, 'key_indicators', [])) <= 1
+        old = ([self.best_ckpt_path] if single else list(
+            self.best_ckpt_path_dict.values()))
+        if single:
+            self.best_ckpt_path = None
+        else:
+            self.best_ckpt_path_dict = dict.fromkeys(self.best_ckpt_path_dict)
+        super()._save_best_checkpoint(runner, metrics)
+        new = ([self.best_ckpt_path] if single else list(
+            self.best_ckpt_path_dict.values()))
+        kept = [n if n is not None else o for n, o in zip(new, old)]
+        if single:
+            self.best_ckpt_path = kept[0]
+        else:
+            self.best_ckpt_path_dict = dict(
+                zip(self.best_ckpt_path_dict, kept))
+        if runner.rank == 0:
+            for o, n in zip(old, new):
+                if o and n and o != n:
+                    self._remove(o)
+
+    def _remove(self, path: str) -> None:
+        if self.file_backend.isfile(path):
+            self.file_backend.remove(path)
+
+
+@HOOKS.register_module()
+class Fp16CompressionHook(Hook):
+    """ViTDet's DDP gradient compression: gradients travel as fp16 in the
+    all-reduce (``torch.distributed`` ``fp16_compress_hook``). Only under
+    NCCL (CUDA); otherwise it does nothing and says so."""
+
+    def before_train(self, runner) -> None:
+        import torch.distributed as dist
+        from torch.distributed.algorithms.ddp_comm_hooks import \
+            default_hooks as comm_hooks
+        if not is_model_wrapper(runner.model):
+            return
+        if dist.get_backend() != 'nccl':
+            runner.logger.info('Fp16CompressionHook: not NCCL, gradients '
+                               'are all-reduced in fp32')
+            return
+        runner.model.register_comm_hook(
+            state=None, hook=comm_hooks.fp16_compress_hook)

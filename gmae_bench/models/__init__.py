@@ -2,10 +2,10 @@
 from .decoder import MAEDecoder
 from .heads import GaussianHead, PixelHead
 from .masked_autoencoder import MaskedAutoencoder
-from .simple_fpn import SimpleFPN
+from .simple_fpn import LayerNorm2d, SimpleFPN
 from .vit import ViT
 
 __all__ = [
-    'GaussianHead', 'MAEDecoder', 'MaskedAutoencoder', 'PixelHead',
+    'GaussianHead', 'LayerNorm2d', 'MAEDecoder', 'MaskedAutoencoder', 'PixelHead',
     'SimpleFPN', 'ViT'
 ]

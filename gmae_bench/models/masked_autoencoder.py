@@ -11,6 +11,7 @@ from mmengine.structures import BaseDataElement
 from torch import Tensor
 
 from ..registry import MODELS
+from .heads import GaussianHead
 
 IMAGENET_MEAN = [123.675, 116.28, 103.53]
 IMAGENET_STD = [58.395, 57.12, 57.375]
@@ -28,6 +29,10 @@ class MaskedAutoencoder(BaseModel):
         head: ``gmae_bench.PixelHead`` or ``gmae_bench.GaussianHead``.
         data_preprocessor: Default: mmengine ``ImgDataPreprocessor`` with
             ImageNet mean/std and BGR->RGB.
+        init_cfg: ``dict(type='Pretrained', checkpoint=PATH)`` loads a
+            whole pretraining checkpoint strictly (gmae_bench's, or
+            facebookresearch/mae's ``mae_pretrain_vit_base_full.pth`` through
+            ``utils.checkpoint.FB_MAE_KEYS``) after the default init.
     """
 
     def __init__(self,
@@ -50,19 +55,44 @@ class MaskedAutoencoder(BaseModel):
         decoder.setdefault('num_patches', grid[0] * grid[1])
         decoder.setdefault('in_dims', self.backbone.embed_dims)
         self.decoder = MODELS.build(decoder)
+        # the head maps model inputs back to [0, 1] RGB with the
+        # preprocessor's own mean / std
+        head = dict(head)
+        if isinstance(data_preprocessor, dict):
+            head.setdefault('pixel_mean', data_preprocessor.get('mean'))
+            head.setdefault('pixel_std', data_preprocessor.get('std'))
         self.head = MODELS.build(head)
+        ratio = self.backbone.mask_ratio
+        num_patches = grid[0] * grid[1]
+        visible = int(num_patches * (1 - ratio))
+        if not 0 < visible < num_patches:
+            raise ValueError(
+                f'backbone.mask_ratio={ratio} leaves {visible} of '
+                f'{num_patches} patches visible: pretraining needs at least '
+                'one visible and one masked patch (0 < mask_ratio < 1, '
+                f'1/{num_patches} <= 1 - mask_ratio)')
         if self.head.patch_size != self.backbone.patch_size:
             raise ValueError(
                 f'head.patch_size={self.head.patch_size} differs from '
                 f'backbone.patch_size={self.backbone.patch_size}')
 
+    def init_weights(self) -> None:
+        """Default init of every part; then, with a ``Pretrained``
+        init_cfg, strict loading of the whole model."""
+        cfg = self.init_cfg
+        pretrained = isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'
+        if pretrained:
+            self.init_cfg = None  # not mmengine's non-strict loader
+        super().init_weights()
+        if pretrained:
+            self.init_cfg = cfg
+            from ..utils.checkpoint import load_pretrained_model
+            load_pretrained_model(self, cfg['checkpoint'])
+
     # ------------------------------------------------------------------
     def to_pixels(self, inputs: Tensor) -> Tensor:
         """Undo the preprocessor's normalisation: raw RGB in [0, 1]."""
-        dp = self.data_preprocessor
-        if getattr(dp, '_enable_normalize', False):
-            inputs = inputs * dp.std + dp.mean
-        return (inputs / 255.0).clamp(0, 1)  # clamp: float round-off only
+        return self.head.to_pixels(inputs)
 
     def forward_train(self, inputs: Tensor):
         """Encoder on the visible patches, then the decoder.
@@ -90,10 +120,11 @@ class MaskedAutoencoder(BaseModel):
                          f'got {mode!r}')
 
     def loss(self, inputs: Tensor) -> Dict[str, Tensor]:
-        """Masked reconstruction loss on raw [0, 1] pixels (``loss``), and
-        ``mse_pixels``, the pixel-space MSE comparable across methods."""
+        """Masked reconstruction loss (``loss``) and the masked MSE in
+        [0, 1] pixel space (``mse_pixels``, or ``mse_pixels_true_stats``
+        for norm_pix; see :meth:`PixelHead.loss`)."""
         pred, mask, _ = self.forward_train(inputs)
-        return self.head.loss(pred, self.to_pixels(inputs), mask)
+        return self.head.loss(pred, inputs, mask)
 
     @torch.no_grad()
     def reconstruct(self, inputs: Tensor) -> Dict[str, Tensor]:
@@ -108,7 +139,7 @@ class MaskedAutoencoder(BaseModel):
         """
         pred, mask, _ = self.forward_train(inputs)
         image = self.to_pixels(inputs)
-        recon = self.head.reconstruct(pred, image).clamp(0, 1)
+        recon = self.head.reconstruct(pred, inputs).clamp(0, 1)
         H, W = image.shape[-2:]
         p = self.head.patch_size
         m = self.head.unpatchify(
@@ -119,7 +150,7 @@ class MaskedAutoencoder(BaseModel):
             mask=mask,
             masked=image * (1 - m) + 0.5 * m,
             pasted=image * (1 - m) + recon * m)
-        if hasattr(self.head, 'gaussians'):
+        if isinstance(self.head, GaussianHead):
             out['gaussians'] = self.head.gaussians(pred)
             out['screen'] = self.head.screen_stats(pred, H, W)
         return out

@@ -9,8 +9,11 @@ from torch import Tensor, nn
 from ..registry import MODELS
 
 
+@MODELS.register_module(name='LN2d')
 class LayerNorm2d(nn.LayerNorm):
-    """LayerNorm over the channels of an NCHW map."""
+    """LayerNorm over the channels of an NCHW map; registered as
+    ``gmae_bench.LN2d`` for mmcv ``norm_cfg`` (ViTDet's box and mask heads
+    use ``dict(type='gmae_bench.LN2d', eps=1e-6)``)."""
 
     def forward(self, x: Tensor) -> Tensor:
         x = x.permute(0, 2, 3, 1)

@@ -11,6 +11,7 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import torch
 from mmengine.model import BaseModule
 from timm.layers import PatchEmbed
+from timm.models import vision_transformer_sam as timm_sam
 from timm.models.vision_transformer import Block
 from torch import Tensor, nn
 
@@ -71,6 +72,17 @@ class ViT(BaseModule):
         frozen_stages: Freeze patch embedding, tokens and the first
             ``frozen_stages`` blocks (-1: nothing; ``depth``: all, as in a
             linear probe).
+        window_size: ViTDet's window attention: blocks in
+            ``window_block_indexes`` attend within ``window_size`` x
+            ``window_size`` windows (0: global attention everywhere).
+        window_block_indexes: Blocks with window attention (default: all
+            when ``window_size > 0``); ViTDet-B: all but 2, 5, 8, 11.
+        use_rel_pos: Decomposed relative position tables
+            (``blocks.N.attn.rel_pos_h`` / ``rel_pos_w``, timm / ViTDet
+            names, zero-initialised; they are the only new parameters, so a
+            pretraining checkpoint still loads strictly). With windows or
+            relative positions the blocks run on the patch grid without the
+            cls token, as ViTDet's do (``out_type='featmap'`` only).
         init_cfg: ``dict(type='Pretrained', checkpoint=..., prefix=...)``
             loads weights strictly (:mod:`gmae_bench.utils.checkpoint`).
     """
@@ -87,18 +99,14 @@ class ViT(BaseModule):
                  pos_embed_trainable: bool = False,
                  drop_path_rate: float = 0.0,
                  frozen_stages: int = -1,
+                 window_size: int = 0,
+                 window_block_indexes: Optional[Sequence[int]] = None,
+                 use_rel_pos: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if isinstance(arch, str):
-            if arch not in ARCHS:
-                raise KeyError(f'ViT arch {arch!r} not in {sorted(ARCHS)}')
-            embed_dims, depth, num_heads = ARCHS[arch]
-        else:
-            embed_dims, depth, num_heads = (arch['embed_dims'], arch['depth'],
-                                            arch['num_heads'])
-        if out_type not in OUT_TYPES:
-            raise ValueError(f'ViT out_type must be one of {OUT_TYPES}, '
-                             f'got {out_type!r}')
+        embed_dims, depth, num_heads = _arch(arch)
+        _check_args(img_size, patch_size, mask_ratio, out_type, window_size,
+                    use_rel_pos)
         self.embed_dims, self.depth, self.num_heads = (embed_dims, depth,
                                                        num_heads)
         self.patch_size, self.img_size = patch_size, img_size
@@ -125,15 +133,33 @@ class ViT(BaseModule):
 
         # --- transformer ---
         dpr = torch.linspace(0, drop_path_rate, depth).tolist()
-        self.blocks = nn.ModuleList([
-            Block(
-                embed_dims,
-                num_heads,
-                mlp_ratio,
-                qkv_bias=True,
-                drop_path=dpr[i],
-                norm_layer=norm_layer) for i in range(depth)
-        ])
+        self.spatial = window_size > 0 or use_rel_pos
+        if not self.spatial:
+            self.blocks = nn.ModuleList([
+                Block(
+                    embed_dims,
+                    num_heads,
+                    mlp_ratio,
+                    qkv_bias=True,
+                    drop_path=dpr[i],
+                    norm_layer=norm_layer) for i in range(depth)
+            ])
+        else:
+            windowed = set(range(depth) if window_block_indexes is None else
+                           (i % depth for i in window_block_indexes))
+            self.blocks = nn.ModuleList([
+                SpatialBlock(
+                    embed_dims,
+                    num_heads,
+                    mlp_ratio,
+                    qkv_bias=True,
+                    drop_path=dpr[i],
+                    norm_layer=norm_layer,
+                    use_rel_pos=use_rel_pos,
+                    window_size=window_size if i in windowed else 0,
+                    input_size=self.grid_size) for i in range(depth)
+            ])
+            self.cls_token.requires_grad = False  # not used on the grid
         # timm: 'avg' pooling uses fc_norm and no final norm; feature maps
         # for detection / segmentation are raw block outputs.
         if out_type in ('cls_token', 'raw'):
@@ -224,6 +250,10 @@ class ViT(BaseModule):
             latent [B, 1+n, D] (cls first, after ``norm``), mask [B, L]
             (1 = masked) and ids_restore [B, L].
         """
+        if self.spatial:
+            raise ValueError('forward_masked needs global attention with '
+                             'the cls token (window_size=0, '
+                             'use_rel_pos=False)')
         ratio = self.mask_ratio if mask_ratio is None else mask_ratio
         x, cls = self._patchify_with_pos(imgs)
         x, mask, ids_restore = random_masking(x, ratio)  # [B, n, D]
@@ -235,13 +265,24 @@ class ViT(BaseModule):
     def forward(self, imgs: Tensor) -> Tuple[Tensor, ...]:
         """Downstream encoder on all patches; one output per out_index."""
         x, cls = self._patchify_with_pos(imgs)
-        x = torch.cat([cls, x], dim=1)  # [B, 1+L, D]
         h, w = self.token_grid(imgs)
+        if self.spatial:
+            return self._forward_grid(x.unflatten(1, (h, w)))
+        x = torch.cat([cls, x], dim=1)  # [B, 1+L, D]
         outs = []
         for i, blk in enumerate(self.blocks):
             x = blk(x)
             if i in self.out_indices:
                 outs.append(self._format(x, h, w))
+        return tuple(outs)
+
+    def _forward_grid(self, x: Tensor) -> Tuple[Tensor, ...]:
+        """ViTDet-style: blocks on the patch grid. [B, h, w, D]"""
+        outs = []
+        for i, blk in enumerate(self.blocks):
+            x = blk(x)
+            if i in self.out_indices:
+                outs.append(x.permute(0, 3, 1, 2).contiguous())
         return tuple(outs)
 
     def _format(self, x: Tensor, h: int, w: int) -> Tensor:
@@ -276,6 +317,74 @@ class ViT(BaseModule):
         if name.startswith('blocks.'):
             return int(name.split('.')[1]) + 1, num_layers
         return num_layers - 1, num_layers
+
+
+class SpatialBlock(timm_sam.Block):
+    """timm's SAM/ViTDet block (window attention, decomposed relative
+    positions; parameter names as timm's ViT ``Block``) with drop path
+    applied to the whole image after the windows are merged, as ViTDet
+    does, rather than to each window. [B, H, W, C] -> [B, H, W, C]"""
+
+    def forward(self, x: Tensor) -> Tensor:
+        B, H, W, _ = x.shape
+        shortcut, x = x, self.norm1(x)
+        pad_hw = None
+        if self.window_size > 0:
+            x, pad_hw = timm_sam.window_partition(x, self.window_size)
+        x = self.ls1(self.attn(x))
+        if self.window_size > 0:
+            x = timm_sam.window_unpartition(x, self.window_size, (H, W),
+                                            pad_hw)
+        x = shortcut + self.drop_path1(x)
+        x = x.reshape(B, H * W, -1)
+        x = x + self.drop_path2(self.ls2(self.mlp(self.norm2(x))))
+        return x.reshape(B, H, W, -1)
+
+
+def _arch(arch: Union[str, dict]) -> Tuple[int, int, int]:
+    """(embed_dims, depth, num_heads) of an arch name or dict."""
+    if isinstance(arch, str):
+        if arch not in ARCHS:
+            raise KeyError(f'ViT arch {arch!r} not in {sorted(ARCHS)}')
+        return ARCHS[arch]
+    missing = {'embed_dims', 'depth', 'num_heads'} - set(arch)
+    if missing:
+        raise KeyError(f'ViT arch dict lacks {sorted(missing)}')
+    dims, depth, heads = arch['embed_dims'], arch['depth'], arch['num_heads']
+    for name, v in (('embed_dims', dims), ('depth', depth),
+                    ('num_heads', heads)):
+        if not isinstance(v, int) or v < 1:
+            raise ValueError(f'ViT arch.{name} must be a positive integer, '
+                             f'got {v!r}')
+    if dims % heads or dims % 4:
+        raise ValueError(f'ViT arch.embed_dims={dims} must be divisible by '
+                         f'num_heads={heads} and by 4 (sin-cos table)')
+    return dims, depth, heads
+
+
+def _check_args(img_size, patch_size, mask_ratio, out_type, window_size,
+                use_rel_pos) -> None:
+    """Range checks that name the parameter (instead of a shape error
+    later)."""
+    if not isinstance(patch_size, int) or patch_size < 1:
+        raise ValueError('ViT patch_size must be a positive integer, got '
+                         f'{patch_size!r}')
+    if not isinstance(img_size, int) or img_size < patch_size \
+            or img_size % patch_size:
+        raise ValueError(f'ViT img_size={img_size!r} must be a positive '
+                         f'multiple of patch_size={patch_size}')
+    if not (isinstance(mask_ratio, (int, float)) and 0 <= mask_ratio < 1):
+        raise ValueError(f'ViT mask_ratio must be in [0, 1), got '
+                         f'{mask_ratio!r}')
+    if out_type not in OUT_TYPES:
+        raise ValueError(f'ViT out_type must be one of {OUT_TYPES}, '
+                         f'got {out_type!r}')
+    if not isinstance(window_size, int) or window_size < 0:
+        raise ValueError('ViT window_size must be an integer >= 0, got '
+                         f'{window_size!r}')
+    if (window_size > 0 or use_rel_pos) and out_type != 'featmap':
+        raise ValueError("ViT window_size / use_rel_pos need out_type="
+                         f"'featmap' (no cls token), got {out_type!r}")
 
 
 def _init_linear_and_norm(m: nn.Module) -> None:

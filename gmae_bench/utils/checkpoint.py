@@ -1,79 +1,224 @@
 """Checkpoint reading and strict backbone loading.
 
 Accepts mmengine checkpoints (``{'state_dict': ...}``, keys prefixed with
-``backbone.``), facebookresearch/mae checkpoints (``{'model': ...}``) and
-plain timm / MAE ViT state dicts. Loading is strict: anything missing,
-unexpected or of the wrong shape raises :class:`CheckpointError` with the
-key names (never the silent ``load_state_dict(sd, False)``).
+``backbone.``), facebookresearch/mae checkpoints (``{'model': ...}``, the
+encoder alone or the full pretraining model with its decoder) and plain timm
+ViT state dicts. FB-MAE / timm names map onto :class:`MaskedAutoencoder`'s
+by one table, :data:`FB_MAE_KEYS` (:func:`to_model_layout`). Loading is
+strict: anything missing, unexpected or of the wrong shape raises
+:class:`CheckpointError` with the key names (never the silent
+``load_state_dict(sd, False)``).
 """
+import glob
+import hashlib
+import os
 import os.path as osp
 import pickle
-from typing import Callable, Dict, Optional
+import re
+import zipfile
+from typing import Callable, Dict, List, Optional
 
 import torch
 from mmengine.logging import print_log
 from torch import Tensor, nn
+
+# Opt-in for unpickling a checkpoint that this project wrote (its
+# ``.sha256`` matches) but that the safe loader cannot read.
+ALLOW_PICKLE_ENV = 'GMAE_BENCH_ALLOW_PICKLE'
 
 
 class CheckpointError(RuntimeError):
     """A checkpoint file that cannot be read or does not fit the model."""
 
 
-def load_checkpoint_file(path: str, map_location: str = 'cpu') -> dict:
-    """torch.load with clear errors.
+# ----------------------------------------------------------------------
+# content hash: ``<file>.sha256`` next to every checkpoint this project
+# writes (``sha256sum -c`` reads it)
+# ----------------------------------------------------------------------
+def sha256_sidecar(path: str) -> str:
+    return path + '.sha256'
 
-    Plain weight files load with ``weights_only=True``. mmengine training
-    checkpoints also pickle the message hub (``HistoryBuffer`` and bound
-    methods), which only a full unpickle can read: they are assumed to be
-    the user's own files (work_dirs) and loaded with ``weights_only=False``.
+
+def write_sha256_sidecar(path: str, data: bytes, write: Callable) -> None:
+    """Write ``<path>.sha256`` for the bytes ``data`` of ``path`` with
+    ``write(bytes, filepath)`` (an atomic writer)."""
+    digest = hashlib.sha256(data).hexdigest()
+    write(f'{digest}  {osp.basename(path)}\n'.encode(), sha256_sidecar(path))
+
+
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 22), b''):
+            h.update(block)
+    return h.hexdigest()
+
+
+def verify_sha256(path: str) -> Optional[bool]:
+    """True / False if ``path`` has a ``.sha256`` that matches / does not;
+    None if it has none (a file this project did not write)."""
+    sidecar = sha256_sidecar(path)
+    if not osp.isfile(sidecar):
+        return None
+    with open(sidecar) as f:
+        expected = f.read().split()[:1]
+    return bool(expected) and expected[0] == file_sha256(path)
+
+
+def load_checkpoint_file(path: str, map_location: str = 'cpu') -> dict:
+    """Read a checkpoint safely, with errors that name the file.
+
+    * A checkpoint with a ``.sha256`` (every one this project writes) must
+      match it: flipped bytes are reported here, not as a NaN loss later.
+    * Only ``torch.load(weights_only=True)`` is used: tensors, numbers,
+      strings and containers. gmae_bench's training checkpoints hold
+      nothing else (``engine.CheckpointContentHook``). A file that needs
+      more is never unpickled (unpickling runs code from the file), with
+      one exception the user opts into: ``GMAE_BENCH_ALLOW_PICKLE=1`` for a
+      file this project wrote (its ``.sha256`` matches).
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'checkpoint not found: {path}')
+    ours = verify_sha256(path)
+    if ours is False:
+        raise CheckpointError(
+            f'checkpoint {path} does not match its content hash '
+            f'{sha256_sidecar(path)}: the file changed after it was written '
+            '(disk or copy error, or edited). Use an earlier checkpoint or '
+            'copy the file again.')
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError:
-        pass  # not weights-only: an mmengine checkpoint, see docstring
+    except pickle.UnpicklingError as e:
+        unsafe = _unsafe_globals(path)
+        if ours and os.environ.get(ALLOW_PICKLE_ENV) == '1':
+            print_log(
+                f'{ALLOW_PICKLE_ENV}=1: unpickling {path} (written by '
+                f'gmae_bench, hash verified; needs {unsafe})',
+                logger='current',
+                level=30)
+            return torch.load(
+                path, map_location=map_location, weights_only=False)
+        why = ('it was written by gmae_bench (hash verified): set '
+               f'{ALLOW_PICKLE_ENV}=1 to unpickle it if you trust it'
+               if ours else 'this project did not write it (no matching '
+               '.sha256 next to it), so it is never unpickled')
+        raise CheckpointError(
+            f'refusing to load {path}: besides tensors it holds pickled '
+            f'Python objects ({", ".join(unsafe) or e}), and unpickling '
+            f'runs code stored in the file; {why}. Checkpoints of weights '
+            '(facebookresearch/mae, timm, gmae_bench) need no unpickling.'
+        ) from e
     except Exception as e:  # truncated, not a torch file, ...
         raise CheckpointError(
             f'cannot read checkpoint {path}: {type(e).__name__}: {e}') from e
+
+
+def _unsafe_globals(path: str) -> List[str]:
+    """The Python objects a checkpoint would import (read without running
+    anything)."""
     try:
-        return torch.load(path, map_location=map_location, weights_only=False)
-    except Exception as e:
-        raise CheckpointError(
-            f'cannot read checkpoint {path}: {type(e).__name__}: {e}') from e
+        return list(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+    except Exception:  # an old-format or odd file: no list, still refused
+        return []
 
 
-def latest_checkpoint(work_dir: str):
+def _step(path: str) -> int:
+    return int(re.findall(r'(\d+)\.pth$', path)[0])
+
+
+def latest_checkpoint(work_dir: str) -> Optional[str]:
     """Newest complete checkpoint in ``work_dir`` (None if there is none).
 
-    Prefers mmengine's ``last_checkpoint`` record; if that file is missing
-    or unreadable (e.g. the run was killed while writing), falls back to the
-    ``epoch_*/iter_*.pth`` with the highest number that is a complete file.
+    Complete: a whole zip file whose ``.sha256`` (if any) matches. The
+    newest such ``epoch_*.pth`` / ``iter_*.pth`` wins, whatever mmengine's
+    ``last_checkpoint`` record says (a kill between writing a checkpoint
+    and the record leaves the record one behind). But a record naming a
+    file that does not exist means checkpoints were lost: that raises
+    :class:`CheckpointError` instead of resuming from something older or
+    starting over.
     """
-    import glob
-    import re
-    import zipfile
-    candidates = []
+    numbered = glob.glob(osp.join(work_dir, 'epoch_*.pth')) + glob.glob(
+        osp.join(work_dir, 'iter_*.pth'))
     record = osp.join(work_dir, 'last_checkpoint')
     if osp.isfile(record):
         with open(record) as f:
-            candidates.append(f.read().strip())
-    numbered = glob.glob(osp.join(work_dir, 'epoch_*.pth')) + glob.glob(
-        osp.join(work_dir, 'iter_*.pth'))
-    candidates += sorted(
-        numbered,
-        key=lambda p: int(re.findall(r'(\d+)\.pth$', p)[0]),
-        reverse=True)
-    for path in candidates:
-        if osp.isfile(path) and zipfile.is_zipfile(path):
+            announced = f.read().strip()
+        local = osp.join(work_dir, osp.basename(announced))
+        if announced and not (osp.isfile(announced) or osp.isfile(local)):
+            raise CheckpointError(
+                f'{record} names {announced}, which does not exist: '
+                'checkpoints of this run were deleted or moved. Restore '
+                'them, or resume from a file of your choice with --resume '
+                'PATH (or start over in a new --work-dir).')
+    skipped = []
+    for path in sorted(numbered, key=_step, reverse=True):
+        if zipfile.is_zipfile(path) and verify_sha256(path) is not False:
+            if skipped:
+                print_log(
+                    f'resume: skipped incomplete or corrupt {skipped}',
+                    logger='current',
+                    level=30)
             return path
+        skipped.append(path)
+    if skipped:
+        raise CheckpointError(
+            f'no complete checkpoint in {work_dir}: {skipped} are '
+            'truncated or do not match their .sha256')
     return None
 
 
-def mmengine_local_loader(filename: str, map_location=None) -> dict:
-    """Replacement for mmengine's local-file loader (resume, load_from)."""
+def load_from_gmae_bench(filename: str, map_location=None) -> dict:
+    """Replacement for mmengine's local-file loader (resume, load_from,
+    ``Pretrained`` init): FB-MAE / timm checkpoints come back as
+    ``{'state_dict': <MaskedAutoencoder names>, 'meta': {}}``
+    (:func:`to_model_layout`), so ``load_from`` continues pretraining from
+    ``mae_pretrain_vit_base_full.pth``."""
     filename = osp.expanduser(filename)
-    return load_checkpoint_file(filename, map_location or 'cpu')
+    ckpt = load_checkpoint_file(filename, map_location or 'cpu')
+    if isinstance(ckpt, dict) and 'state_dict' not in ckpt:
+        try:
+            sd = state_dict_of(ckpt)
+        except CheckpointError:
+            return ckpt
+        if is_vit_layout(sd):
+            return dict(state_dict=to_model_layout(sd), meta={})
+    return ckpt
+
+
+# facebookresearch/mae ``MaskedAutoencoderViT`` name -> MaskedAutoencoder
+# name (prefix or whole key). Everything else is the encoder: ``backbone.``
+# + the same name (timm's ViT names are shared).
+FB_MAE_KEYS = (
+    ('decoder_embed.', 'decoder.embed.'),
+    ('decoder_pos_embed', 'decoder.pos_embed'),
+    ('decoder_blocks.', 'decoder.blocks.'),
+    ('decoder_norm.', 'decoder.norm.'),
+    ('decoder_pred.', 'decoder.pred.'),
+    ('mask_token', 'decoder.mask_token'),
+)
+
+
+def is_vit_layout(sd: Dict[str, Tensor]) -> bool:
+    """True for a facebookresearch/mae or timm ViT state dict (encoder
+    keys at top level) rather than one of a gmae_bench model."""
+    return 'patch_embed.proj.weight' in sd
+
+
+def to_model_layout(sd: Dict[str, Tensor]) -> Dict[str, Tensor]:
+    """Rename a facebookresearch/mae (with or without decoder) or timm ViT
+    state dict to :class:`MaskedAutoencoder`'s names (:data:`FB_MAE_KEYS`);
+    a gmae_bench state dict is returned as it is."""
+    if not is_vit_layout(sd):
+        return sd
+    out = {}
+    for key, value in sd.items():
+        for fb, ours in FB_MAE_KEYS:
+            if key == fb or (fb.endswith('.') and key.startswith(fb)):
+                out[ours + key[len(fb):]] = value
+                break
+        else:
+            out['backbone.' + key] = value
+    return out
 
 
 def state_dict_of(ckpt: dict) -> Dict[str, Tensor]:
@@ -93,19 +238,23 @@ def backbone_state_dict(ckpt: dict,
     """Encoder weights with ``prefix`` stripped.
 
     Keys under ``prefix`` are taken when present (mmengine checkpoints of
-    gmae_bench, mmpretrain, mmdet, mmseg). Otherwise a timm / FB-MAE ViT
-    state dict (``patch_embed.proj.weight`` at top level) is taken as it is,
-    minus the MAE decoder and classifier.
+    gmae_bench, mmpretrain, mmdet, mmseg). A timm / FB-MAE ViT state dict
+    (``patch_embed.proj.weight`` at top level) is taken through
+    :func:`to_model_layout`, minus its decoder and classifier (``head.``).
     """
     sd = state_dict_of(ckpt)
+    if is_vit_layout(sd):
+        enc = {
+            k[len('backbone.'):]: v
+            for k, v in to_model_layout(sd).items()
+            if k.startswith('backbone.')
+        }
+        return {k: v for k, v in enc.items() if not k.startswith('head.')}
     if prefix and any(k.startswith(prefix) for k in sd):
         return {
             k[len(prefix):]: v
             for k, v in sd.items() if k.startswith(prefix)
         }
-    if 'patch_embed.proj.weight' in sd:  # timm / facebookresearch/mae
-        drop = ('decoder', 'mask_token', 'head.')
-        return {k: v for k, v in sd.items() if not k.startswith(drop)}
     raise CheckpointError(
         f"{source}: no key starts with prefix {prefix!r} and it is not a "
         f'timm/MAE ViT state dict; first keys: {sorted(sd)[:8]}')
@@ -127,7 +276,7 @@ def load_pretrained_backbone(model: nn.Module,
         k for k in sd if k not in own and k.startswith(('norm.', 'fc_norm.'))
     ]
     sd = {k: v for k, v in sd.items() if k not in ignored}
-    new = [k for k in own if k not in sd and k.startswith('fc_norm.')]
+    new = [k for k in own if k not in sd and _new_in_task(k)]
     expected = {k: v for k, v in own.items() if k not in new}
     check_fits(expected, sd, path, 'this backbone', shape_ok=_pos_embed_grid)
     model.load_state_dict(sd, strict=False)  # keys checked above
@@ -136,6 +285,25 @@ def load_pretrained_backbone(model: nn.Module,
         f'{prefix!r}); ignored: {ignored or "none"}; newly '
         f'initialised: {new or "none"}',
         logger='current')
+
+
+def _new_in_task(key: str) -> bool:
+    """Parameters a downstream ViT adds to a pretrained encoder: ``fc_norm``
+    (mean-pooled fine-tuning) and ViTDet's relative position tables."""
+    return key.startswith('fc_norm.') or key.endswith(
+        ('attn.rel_pos_h', 'attn.rel_pos_w'))
+
+
+def load_pretrained_model(model: nn.Module, path: str) -> None:
+    """Strictly load a whole pretraining checkpoint into a
+    :class:`MaskedAutoencoder` (``init_cfg=dict(type='Pretrained',
+    checkpoint=...)``): a gmae_bench checkpoint or facebookresearch/mae's
+    full one (``mae_pretrain_vit_base_full.pth``), via
+    :func:`to_model_layout`."""
+    sd = to_model_layout(state_dict_of(load_checkpoint_file(path)))
+    check_fits(model.state_dict(), sd, path, type(model).__name__)
+    model.load_state_dict(sd)
+    print_log(f'loaded {len(sd)} tensors from {path}', logger='current')
 
 
 def _pos_embed_grid(key: str, ckpt: Tensor, model: Tensor) -> bool:

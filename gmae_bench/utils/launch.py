@@ -1,8 +1,13 @@
-"""How a tool's ``main`` ends, alone or under torchrun."""
+"""How a tool runs under torchrun: its ending, stalled-rank reports, and
+atomic result files."""
+import contextlib
 import gc
 import logging
 import os
+import socket
 import sys
+import threading
+import time
 from typing import Callable
 
 
@@ -30,3 +35,122 @@ def run_tool(main: Callable[[], object]) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def write_json_atomic(obj, path: str) -> None:
+    """json.dump through a temporary file and a rename (never half a file
+    under ``path``)."""
+    import json
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-')
+    try:
+        with os.fdopen(fd, 'w') as f:
+            json.dump(obj, f, indent=1)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+class _Heartbeat(threading.Thread):
+    """Every ``interval`` s, write this rank's pid, host, time and
+    progress to ``folder/rank_<r>.json``. A frozen or killed process
+    stops writing; a stuck one stops advancing."""
+
+    def __init__(self, folder: str, rank: int, progress: Callable[[], int],
+                 interval: float) -> None:
+        super().__init__(daemon=True, name='gmae_heartbeat')
+        self.folder, self.rank = folder, rank
+        self.progress, self.interval = progress, interval
+        self.done = threading.Event()
+
+    def beat(self) -> None:
+        try:
+            progress = int(self.progress())
+        except Exception:  # the runner is not there yet / any more
+            progress = -1
+        write_json_atomic(
+            dict(
+                rank=self.rank,
+                pid=os.getpid(),
+                host=socket.gethostname(),
+                time=time.time(),
+                progress=progress),
+            os.path.join(self.folder, f'rank_{self.rank}.json'))
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            try:
+                self.beat()
+            except OSError:
+                pass  # a full disk must not kill training from here
+
+
+def stalled_ranks_report(folder: str, world_size: int,
+                         interval: float) -> str:
+    """Which ranks stopped beating or fell behind (see :class:`_Heartbeat`)."""
+    import json
+    now, beats = time.time(), {}
+    for r in range(world_size):
+        try:
+            with open(os.path.join(folder, f'rank_{r}.json')) as f:
+                beats[r] = json.load(f)
+        except (OSError, ValueError):
+            beats[r] = None
+    top = max((b['progress'] for b in beats.values() if b), default=-1)
+    lines = []
+    for r, b in beats.items():
+        if b is None:
+            lines.append(f'rank {r}: never reported')
+            continue
+        age = now - b['time']
+        stale = age > 3 * interval or b['progress'] < top
+        if stale:
+            lines.append(
+                f"rank {r} (pid {b['pid']} on {b['host']}): last answered "
+                f"{age:.0f} s ago at iteration {b['progress']} (the "
+                f'furthest rank is at {top})')
+    return '; '.join(lines) or ('every rank is still beating; the '
+                                'collective may be waiting on I/O')
+
+
+@contextlib.contextmanager
+def report_stalled_ranks(cfg, runner=None, interval: float = 5.0):
+    """Under torch.distributed, name the rank(s) that stopped answering
+    when a collective times out (after ``env_cfg.dist_cfg.timeout`` s)
+    or its peer vanished, instead of a bare gloo / NCCL message. Each rank
+    beats into ``work_dir/.ranks/``."""
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()):
+        yield
+        return
+    folder = os.path.join(cfg.work_dir, '.ranks')
+    os.makedirs(folder, exist_ok=True)
+    heart = _Heartbeat(folder, dist.get_rank(),
+                       lambda: runner.iter if runner is not None else 0,
+                       interval)
+    heart.beat()
+    heart.start()
+    try:
+        yield
+    except Exception as e:
+        text = str(e).lower()
+        if not any(w in text for w in ('timed out', 'timeout',
+                                       'connection closed', 'pair closure',
+                                       'connection reset')):
+            raise
+        timeout = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout')
+        raise RuntimeError(
+            f'rank {dist.get_rank()}: a collective failed ({str(e)[:200]}) '
+            f'after the process-group timeout of {timeout} s '
+            '(env_cfg.dist_cfg.timeout). '
+            + stalled_ranks_report(folder, dist.get_world_size(), interval)
+            + '. Checkpoints written so far are intact: fix the rank '
+            '(frozen, killed, out of memory?) and continue with --resume.'
+        ) from e
+    finally:
+        heart.done.set()

@@ -84,15 +84,19 @@ def test_delete_only_in_base_models(path):
 
 
 @pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.name)
-def test_amp_in_name_iff_amp_wrapper(path):
+def test_every_recipe_trains_with_amp(path):
+    """FB-MAE, mmpretrain, ViTDet and mmseg's MAE recipes all use mixed
+    precision (the tools fall back to fp32 without CUDA)."""
     cfg = Config.fromfile(str(path))
-    amp = cfg.optim_wrapper.get('type') == 'AmpOptimWrapper'
-    assert ('amp' in path.stem) == amp
+    assert cfg.optim_wrapper.get('type') == 'AmpOptimWrapper'
 
 
 PAIRS = [(p, p.with_name(p.name.replace('gmae', 'mae', 1))) for p in LEAVES
          if 'gmae' in p.name and 'ablations' not in p.parts]
 ABLATIONS = [p for p in LEAVES if 'ablations' in p.parts]
+# MAE without norm_pix: the pixel-space twin of GMAE's reconstruction
+PIXEL_TWINS = [(p, p.with_name(p.name.replace('mae-pixel', 'mae', 1)))
+               for p in LEAVES if p.name.startswith('mae-pixel')]
 
 
 @pytest.mark.parametrize('gmae,mae', PAIRS, ids=lambda p: p.name)
@@ -110,6 +114,23 @@ def test_mae_gmae_pairs_differ_only_in_decoder_and_head(gmae, mae):
     if 'pretrained' in g:  # downstream: the checkpoint is the GMAE one
         assert 'gmae' in g.pretrained and 'gmae' not in m.pretrained
         assert g.model.backbone.init_cfg.checkpoint == g.pretrained
+
+
+@pytest.mark.parametrize('pixel,mae', PIXEL_TWINS, ids=lambda p: p.name)
+def test_mae_pixel_twins_differ_only_in_norm_pix(pixel, mae):
+    a, m = Config.fromfile(str(pixel)), Config.fromfile(str(mae))
+    fa, fm = _flatten(a.model.to_dict()), _flatten(m.model.to_dict())
+    changed = {k for k in set(fa) | set(fm) if fa.get(k) != fm.get(k)}
+    assert changed == {'head.norm_pix'}
+    assert not a.model.head.norm_pix and m.model.head.norm_pix
+    assert {k: v for k, v in a.to_dict().items() if k != 'model'} == \
+        {k: v for k, v in m.to_dict().items() if k != 'model'}
+
+
+def test_every_pretraining_config_has_a_pixel_twin():
+    pre = {p.name for p in LEAVES if p.name.startswith('mae_pretrain')}
+    assert pre and {n.replace('mae', 'mae-pixel', 1)
+                    for n in pre} <= {p.name for p in LEAVES}
 
 
 @pytest.mark.parametrize('path', ABLATIONS, ids=lambda p: p.name)

@@ -30,20 +30,61 @@ def test_pixel_head_equals_fb_forward_loss(norm_pix):
         fb_forward_loss(imgs, pred, mask, 8, norm_pix))
 
 
-def test_mse_pixels_is_pixel_space_for_norm_pix():
+def test_norm_pix_reports_pixel_mse_with_true_stats_under_its_own_name():
+    """norm_pix predictions need each hidden patch's true mean / std to
+    become pixels: that figure is not called mse_pixels."""
     head = build(
         dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=True))
-    imgs = torch.rand(2, 3, 16, 16)
+    imgs = torch.rand(2, 3, 16, 16) * 255
     mask = torch.ones(2, 4)
-    perfect = head.target(imgs)  # a perfect norm_pix prediction
+    perfect = head.target_patches(imgs)  # a perfect norm_pix prediction
     out = head.loss(perfect, imgs, mask)
-    assert out['loss'] < 1e-10 and out['mse_pixels'] < 1e-8
+    assert set(out) == {'loss', 'mse_pixels_true_stats'}
+    assert out['loss'] < 1e-10 and out['mse_pixels_true_stats'] < 1e-10
     grey = torch.zeros_like(perfect)  # predicts every patch's mean colour
+    px = imgs / 255
     expected = fb_forward_loss(
-        imgs,
-        head.patchify(imgs).mean(-1, True).expand(-1, -1, 192), mask, 8, False)
+        px,
+        head.patchify(px).mean(-1, True).expand(-1, -1, 192), mask, 8, False)
     torch.testing.assert_close(
-        head.loss(grey, imgs, mask)['mse_pixels'], expected)
+        head.loss(grey, imgs, mask)['mse_pixels_true_stats'], expected)
+
+
+def test_input_target_loss_is_in_input_units_and_mse_pixels_in_pixels():
+    """FB-MAE without norm_pix: the loss compares with the normalised
+    input; mse_pixels maps the prediction to [0, 1] pixels per channel."""
+    mean, std = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]
+    head = build(
+        dict(
+            type='gmae_bench.PixelHead',
+            patch_size=8,
+            pixel_mean=mean,
+            pixel_std=std))
+    assert head.target == 'input'
+    pixels = torch.rand(2, 3, 16, 16)
+    m, s = torch.tensor(mean).view(1, 3, 1, 1), torch.tensor(std).view(
+        1, 3, 1, 1)
+    inputs = (pixels * 255 - m) / s
+    pred = torch.randn(2, 4, 192)
+    mask = torch.tensor([[1., 0., 1., 1.], [0., 1., 1., 0.]])
+    out = head.loss(pred, inputs, mask)
+    torch.testing.assert_close(out['loss'],
+                               fb_forward_loss(inputs, pred, mask, 8, False))
+    pred_px = head.unpatchify(pred, 16, 16) * s / 255 + m / 255
+    torch.testing.assert_close(
+        out['mse_pixels'],
+        fb_forward_loss(pixels, head.patchify(pred_px), mask, 8, False))
+    torch.testing.assert_close(head.to_pixels(inputs), pixels)
+
+
+def test_head_argument_ranges_are_named():
+    for bad in (dict(target='raw'), dict(patch_size=0),
+                dict(pixel_std=[1., 0., 1.])):
+        with pytest.raises(ValueError, match='head.'):
+            build(dict(type='gmae_bench.PixelHead', **bad))
+    for c in (0, -1., float('nan')):
+        with pytest.raises(ValueError, match='head.scale_max'):
+            build(dict(type='gmae_bench.GaussianHead', scale_max=c))
 
 
 def test_patchify_roundtrip():
@@ -66,6 +107,7 @@ def test_gaussian_head_loss_backprops_to_decoder(tiny_gmae_cfg):
     x = torch.randn(2, 3, 32, 32)
     losses = model.loss(x)
     loss = losses['loss']
+    # GMAE's loss is in [0, 1] pixels already
     assert torch.equal(losses['mse_pixels'], loss.detach())
     assert torch.isfinite(loss) and loss > 0
     loss.backward()

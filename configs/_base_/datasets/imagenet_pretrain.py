@@ -12,7 +12,8 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=256,  # per GPU; 16 GPUs -> 4096 (FB-MAE / GMAE)
+    # per GPU; 8 GPUs -> 4096 (FB-MAE: 64 GPUs x 64, mmpretrain: 8 x 512)
+    batch_size=512,
     num_workers=10,
     # non-persistent workers are re-seeded each epoch: exact --resume
     persistent_workers=False,

@@ -12,6 +12,7 @@ model = dict(
         type='gmae_bench.GaussianHead',
         patch_size=16,
         norm_pix=False,
+        target='pixels',  # raw [0, 1] RGB, as the GMAE authors
         scale_max=1.0,
         renderer=dict(
             backend='auto',

@@ -11,6 +11,7 @@ model = dict(
         type='gmae_bench.GaussianHead',
         patch_size=8,
         norm_pix=False,
+        target='pixels',  # raw [0, 1] RGB, as the GMAE authors
         scale_max=2.0,
         renderer=dict(
             backend='auto',

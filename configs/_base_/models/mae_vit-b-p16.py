@@ -14,5 +14,13 @@ model = dict(
         depth=8,
         num_heads=16,
         out_dim=16 * 16 * 3),
-    head=dict(type='gmae_bench.PixelHead', patch_size=16, norm_pix=True),
+    head=dict(
+        type='gmae_bench.PixelHead',
+        patch_size=16,
+        norm_pix=True,
+        target='input'),  # the normalised input, as FB-MAE
 )
+visualizer = dict(
+    type='Visualizer',
+    vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')

@@ -14,5 +14,13 @@ model = dict(
         depth=2,
         num_heads=4,
         out_dim=8 * 8 * 3),
-    head=dict(type='gmae_bench.PixelHead', patch_size=8, norm_pix=True),
+    head=dict(
+        type='gmae_bench.PixelHead',
+        patch_size=8,
+        norm_pix=True,
+        target='input'),  # the normalised input, as FB-MAE
 )
+visualizer = dict(
+    type='Visualizer',
+    vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')

@@ -1,7 +1,17 @@
-# ViTDet-style Mask R-CNN: plain ViT-B/16 (global attention) at 1024 px,
-# last block's stride-16 map -> SimpleFPN (strides 4-64) -> mmdet heads.
+# ViTDet Mask R-CNN (mmdet projects/ViTDet vitdet_mask-rcnn_vit-b-mae_lsj-100e):
+# ViT-B/16 at 1024 px with 14x14 window attention in all blocks but the
+# global ones (2, 5, 8, 11), decomposed relative positions (zero init),
+# the last block's stride-16 map -> SimpleFPN (strides 4-64), RPN with 2
+# convs, 4conv1fc box head and mask head with LayerNorm.
 _base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
+norm_cfg = dict(type='gmae_bench.LN2d', requires_grad=True, eps=1e-6)
 model = dict(
+    data_preprocessor=dict(
+        pad_size_divisor=32,
+        batch_augments=[
+            dict(
+                type='BatchFixedSizePad', size=(1024, 1024), pad_mask=True)
+        ]),
     backbone=dict(
         _delete_=True,
         type='gmae_bench.ViT',
@@ -11,7 +21,10 @@ model = dict(
         out_type='featmap',
         out_indices=(11, ),
         pos_embed_trainable=True,
-        drop_path_rate=0.1),
+        drop_path_rate=0.1,
+        window_size=14,
+        window_block_indexes=(0, 1, 3, 4, 6, 7, 9, 10),
+        use_rel_pos=True),
     neck=dict(
         _delete_=True,
         type='gmae_bench.SimpleFPN',
@@ -19,4 +32,14 @@ model = dict(
         out_channels=256,
         num_outs=5),
     rpn_head=dict(num_convs=2),
+    roi_head=dict(
+        bbox_head=dict(
+            type='Shared4Conv1FCBBoxHead',
+            conv_out_channels=256,
+            norm_cfg=norm_cfg),
+        mask_head=dict(norm_cfg=norm_cfg)),
 )
+visualizer = dict(
+    type='DetLocalVisualizer',
+    vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')

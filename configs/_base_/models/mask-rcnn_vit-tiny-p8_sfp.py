@@ -1,9 +1,12 @@
-# Mask R-CNN on the tiny encoder (4x128, 8-px patches) at 128 px, 20 VOC
-# classes. Patch 8 puts the ViT map at stride 8, so the simple pyramid has
-# strides 2-32 instead of 4-64.
+# ViTDet Mask R-CNN on the tiny encoder (4x128, 8-px patches) at 128 px, 20
+# VOC classes: 8x8 windows in blocks 0 and 2, global blocks 1 and 3,
+# relative positions, 4conv1fc / LayerNorm heads, as the ViT-B model.
+# Patch 8 puts the ViT map at stride 8, so the pyramid has strides 2-32.
 _base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
 strides = [2, 4, 8, 16, 32]
+norm_cfg = dict(type='gmae_bench.LN2d', requires_grad=True, eps=1e-6)
 model = dict(
+    data_preprocessor=dict(pad_size_divisor=32),
     backbone=dict(
         _delete_=True,
         type='gmae_bench.ViT',
@@ -13,7 +16,10 @@ model = dict(
         out_type='featmap',
         out_indices=(3, ),
         pos_embed_trainable=True,
-        drop_path_rate=0.1),
+        drop_path_rate=0.1,
+        window_size=8,
+        window_block_indexes=(0, 2),
+        use_rel_pos=True),
     neck=dict(
         _delete_=True,
         type='gmae_bench.SimpleFPN',
@@ -24,6 +30,14 @@ model = dict(
     roi_head=dict(
         bbox_roi_extractor=dict(featmap_strides=strides[:4]),
         mask_roi_extractor=dict(featmap_strides=strides[:4]),
-        bbox_head=dict(num_classes=20),
-        mask_head=dict(num_classes=20)),
+        bbox_head=dict(
+            type='Shared4Conv1FCBBoxHead',
+            conv_out_channels=256,
+            norm_cfg=norm_cfg,
+            num_classes=20),
+        mask_head=dict(norm_cfg=norm_cfg, num_classes=20)),
 )
+visualizer = dict(
+    type='DetLocalVisualizer',
+    vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')

@@ -34,3 +34,7 @@ model = dict(
             label_smoothing=0.1,
             num_classes=1000)),
 )
+visualizer = dict(
+    type='UniversalVisualizer',
+    vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')

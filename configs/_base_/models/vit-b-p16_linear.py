@@ -23,3 +23,7 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         to_rgb=True),
 )
+visualizer = dict(
+    type='UniversalVisualizer',
+    vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')

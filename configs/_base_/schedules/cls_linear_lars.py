@@ -3,8 +3,12 @@
 max_epochs = 90
 warmup_epochs = 10
 base_lr = 0.1
+# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: bf16 where
+# the GPU has it, else fp16 with a dynamic loss scale (tools pick); the GMAE
+# renderer always runs in fp32. Without CUDA the tools train in fp32.
 optim_wrapper = dict(
-    type='OptimWrapper',
+    type='AmpOptimWrapper',
+    loss_scale='dynamic',
     optimizer=dict(type='LARS', lr=base_lr, weight_decay=0.0, momentum=0.9))
 auto_scale_lr = dict(base_batch_size=256, enable=True)
 param_scheduler = [
