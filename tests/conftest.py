@@ -105,11 +105,12 @@ def run_tool(args, env_extra=None, timeout=900) -> str:
 
 @pytest.fixture(scope='session')
 def tiny_runs(tmp_path_factory, data_root) -> dict:
-    """Very short tiny MAE and GMAE pretraining runs on the real photos:
-    {'mae': work_dir, 'gmae': work_dir}, each with epoch_1.pth."""
+    """Very short tiny MAE (norm_pix), MAE (pixel targets) and GMAE
+    pretraining runs on the real photos: {'mae': work_dir, 'mae-pixel':
+    work_dir, 'gmae': work_dir}, each with epoch_1.pth."""
     import sys
     out = {}
-    for method in ('mae', 'gmae'):
+    for method in ('mae', 'mae-pixel', 'gmae'):
         wd = tmp_path_factory.mktemp(f'{method}_pretrain_vit_tiny')
         run_tool([
             sys.executable, 'tools/train.py',

@@ -19,9 +19,30 @@ class LoadImage:
     converted to RGB. A missing, corrupt or truncated file raises
     :class:`ImageDecodeError` naming the file (cv2 would silently return a
     partly grey image for a truncated JPEG, or None).
+
+    An image handed in already decoded (``results['img']``, no
+    ``img_path``: what mmpretrain's ``ImageClassificationInferencer`` does
+    with arrays and files alike) is kept, given 3 channels if it has 1.
     """
 
     def __call__(self, results: dict) -> dict:
+        if results.get('img_path') is None and 'img' in results:
+            img = np.asarray(results['img'])
+            if img.ndim == 2:
+                img = img[..., None]
+            if img.ndim != 3 or img.shape[-1] not in (1, 3, 4):
+                raise ImageDecodeError(
+                    f'an in-memory image must be HxW, HxWx1, HxWx3 or HxWx4, '
+                    f'got shape {img.shape}')
+            if img.shape[-1] == 1:
+                img = np.repeat(img, 3, axis=-1)
+            img = np.ascontiguousarray(img[..., :3])
+            results.update(
+                img=img, img_shape=img.shape[:2], ori_shape=img.shape[:2])
+            return results
+        if 'img_path' not in results:
+            raise ImageDecodeError('LoadImage needs results["img_path"] (a '
+                                   'file) or results["img"] (an array)')
         path = results['img_path']
         try:
             with Image.open(path) as im:

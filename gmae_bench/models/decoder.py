@@ -49,6 +49,16 @@ class MAEDecoder(BaseModule):
                  pred_init: str = 'xavier',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        for name, v, low in (('num_queries', num_queries, 0),
+                             ('embed_dims', embed_dims, 1),
+                             ('depth', depth, 1), ('num_heads', num_heads, 1),
+                             ('out_dim', out_dim, 1)):
+            if not isinstance(v, int) or isinstance(v, bool) or v < low:
+                raise ValueError(f'decoder.{name} must be an integer >= '
+                                 f'{low}, got {v!r}')
+        if embed_dims % num_heads or embed_dims % 4:
+            raise ValueError(f'decoder.embed_dims={embed_dims} must be '
+                             f'divisible by num_heads={num_heads} and by 4')
         grid = int(round(num_patches**0.5))
         if grid * grid != num_patches:
             raise ValueError(f'decoder.num_patches={num_patches} is not a '

@@ -278,9 +278,10 @@ class GaussianHead(PixelHead):
             # a diverged decoder: NaN patches (a NaN loss, which the
             # FiniteLossHook reports) instead of rendering invalid Gaussians
             B, C = imgs.shape[:2]
-            return imgs.new_full(
+            nan = imgs.new_full(
                 (B, (H // self.patch_size) * (W // self.patch_size),
                  self.patch_size**2 * C), float('nan'))
+            return nan + pred.sum() * 0  # keeps the graph for backward
         image = self.render(pred, H, W).image.to(imgs.dtype)
         if self.target == 'input':
             image = self.pixels_to_input(image)

@@ -114,10 +114,17 @@ def view_depths(means: Tensor, camera: Camera) -> Tensor:
     return means @ view[2, :3] + view[2, 3]
 
 
+def safe_depth(z: Tensor) -> Tensor:
+    """Depths for dividing by: those at or behind the near plane (culled
+    anyway) become 1, so that no inf / NaN reaches the gradients of the
+    kept Gaussians through ``0 * inf``."""
+    return torch.where(z > NEAR_PLANE, z, torch.ones_like(z))
+
+
 def effective_scales(means: Tensor, scales: Tensor, camera: Camera) -> Tensor:
     """Scales as the camera sees them (divided by depth if size_by_depth)."""
     if camera.size_by_depth and camera.model == 'ortho':
-        return scales / view_depths(means, camera).unsqueeze(-1)
+        return scales / safe_depth(view_depths(means, camera)).unsqueeze(-1)
     return scales
 
 
@@ -148,6 +155,7 @@ def project(means: Tensor, quats: Tensor, scales: Tensor,
             torch.full_like(z, camera.fy), zeros
         ], -1)
     else:  # pinhole, with gsplat's clamp of the Jacobian's x/z, y/z
+        z = safe_depth(z)  # the true depth is returned for culling
         W, H = camera.width, camera.height
         lim_x = (W - camera.cx) / camera.fx + 0.3 * 0.5 * W / camera.fx
         lim_xn = camera.cx / camera.fx + 0.3 * 0.5 * W / camera.fx
@@ -165,7 +173,7 @@ def project(means: Tensor, quats: Tensor, scales: Tensor,
     cov2d = J @ cov_c @ J.transpose(-1, -2)
     cov2d = cov2d + EPS2D * torch.eye(
         2, dtype=cov2d.dtype, device=cov2d.device)
-    return torch.stack([u, v], -1), cov2d, z
+    return torch.stack([u, v], -1), cov2d, mean_c[..., 2]
 
 
 def background_tensor(background: Optional[Sequence[float]], batch: int,

@@ -201,8 +201,8 @@ def _move_paths(cfg: Config, old: str, new: str) -> None:
 
 
 def _get(cfg: Config, parts: Sequence[str]) -> Any:
-    node: Any = cfg
-    for p in parts:
+    node: Any = cfg.get(parts[0])
+    for p in parts[1:]:
         if isinstance(node, (list, tuple)) and p.isdigit():
             node = node[int(p)]
         elif isinstance(node, dict) and p in node:
@@ -253,9 +253,9 @@ def _mixed_precision(cfg: Config, amp: bool) -> None:
     an explicit ``--amp`` is an error."""
     import torch
     ow = cfg.optim_wrapper
+    if amp and not torch.cuda.is_available():
+        raise RuntimeError('--amp needs a CUDA device; none is visible')
     if amp and ow.get('type') != 'AmpOptimWrapper':
-        if not torch.cuda.is_available():
-            raise RuntimeError('--amp needs a CUDA device; none is visible')
         ow.type = 'AmpOptimWrapper'
         ow.setdefault('loss_scale', 'dynamic')
     elif amp:

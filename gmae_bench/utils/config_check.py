@@ -4,6 +4,7 @@ arguments nothing would read until the first save, and missing files
 (data roots, annotation files, evaluator files, checkpoints)."""
 import difflib
 import inspect
+import os
 import os.path as osp
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
 
@@ -161,14 +162,15 @@ def check_option_keys(cfg: Config, options: Dict[str, Any]) -> None:
     a new argument the target class does not take. Names the key and the
     nearest valid one."""
     scope = cfg.get('default_scope')
-    top_ok = set(cfg.keys()) | runner_keys()
+    tree = cfg.to_dict()
+    top_ok = set(tree) | runner_keys()
     for key, value in options.items():
         parts = key.split('.')
         if parts[0] not in top_ok:
             raise ConfigKeyError(
                 f"--cfg-options {key}: '{parts[0]}' is neither a key of the "
                 f'config nor a runner setting{nearest(parts[0], top_ok)}')
-        node: Any = cfg
+        node: Any = tree
         for i, part in enumerate(parts):
             where = '.'.join(parts[:i]) or 'the config'
             if isinstance(node, (list, tuple)):
@@ -231,6 +233,35 @@ def _datasets(loader: dict, key: str):
         ds, key = inner, f'{key}.dataset'
 
 
+def _split_list_exists(root: str, ds: dict) -> bool:
+    """mmpretrain's ImageNet reads ``meta/<split>.txt`` when it exists
+    instead of scanning the folder."""
+    split = ds.get('split')
+    return bool(split) and osp.isfile(osp.join(root, 'meta', f'{split}.txt'))
+
+
+def _image_folder(root: str, ds: dict) -> str:
+    prefix = ds.get('data_prefix', '') or ''
+    if isinstance(prefix, dict):
+        prefix = prefix.get('img_path', prefix.get('img', '')) or ''
+    if not prefix and ds.get('split'):
+        prefix = ds['split']
+    return osp.join(root, prefix)
+
+
+def _first_broken_link(folder: str) -> Optional[str]:
+    """A symbolic link under ``folder`` whose target does not exist (the
+    folder-scanning datasets skip those silently)."""
+    if not osp.isdir(folder):
+        return None
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in filenames + dirnames:
+            path = osp.join(dirpath, name)
+            if osp.islink(path) and not osp.exists(path):
+                return path
+    return None
+
+
 def _files_of(value: Any, key: str):
     """(config key, path) of every ``ann_file`` / ``checkpoint`` below."""
     if isinstance(value, dict):
@@ -248,8 +279,8 @@ def _files_of(value: Any, key: str):
 def check_paths(cfg: Config, phases: Sequence[str]) -> None:
     """Fail early, naming the config key, when a file the run needs is
     missing: data roots and annotation files of the phases' dataloaders
-    (``'train'``, ``'val'``, ``'test'``), their evaluators' files, and the
-    model's pretrained checkpoints."""
+    (``'train'``, ``'val'``, ``'test'``), their evaluators' files, and,
+    when training, the model's pretrained checkpoints (``init_cfg``)."""
     for phase in phases:
         loader_key = f'{phase}_dataloader'
         for key, ds in _datasets(cfg.get(loader_key) or {}, loader_key):
@@ -265,6 +296,15 @@ def check_paths(cfg: Config, phases: Sequence[str]) -> None:
                 if not osp.isfile(path):
                     raise FileNotFoundError(
                         f"{key}.ann_file='{ann}' not found ({path})")
+            elif root and not _split_list_exists(root, ds):
+                folder = _image_folder(root, ds)
+                broken = _first_broken_link(folder)
+                if broken:
+                    raise FileNotFoundError(
+                        f'{key}: {broken} is a broken symbolic link (it '
+                        f'points to {os.readlink(broken)!r}); the dataset '
+                        'would leave that image out without a word. Fix or '
+                        'remove the link.')
         ev_key = f'{phase}_evaluator'
         for key, path in _files_of(cfg.get(ev_key), ev_key):
             if not osp.isfile(path):
@@ -273,7 +313,7 @@ def check_paths(cfg: Config, phases: Sequence[str]) -> None:
                     'set --cfg-options data_root=PATH (moves every path '
                     f'under the data root) or {key}=PATH')
     for key, path in _files_of(cfg.get('model'), 'model'):
-        if key.endswith('init_cfg.checkpoint') and '://' not in path \
+        if 'train' in phases and key.endswith('init_cfg.checkpoint') and '://' not in path \
                 and not osp.isfile(path):
             raise FileNotFoundError(
                 f"{key}='{path}' not found: pretrain first (docs/recipes.md)"

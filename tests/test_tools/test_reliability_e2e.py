@@ -166,4 +166,5 @@ def test_config_typo_is_named(tmp_path):
         str(tmp_path / 'wd'), '--cfg-options', 'model.backbone.arhc=base'
     ],
                       check=False)
-    assert code != 0 and "unexpected keyword argument 'arhc'" in out
+    assert code != 0 and "model.backbone.arhc: 'arhc' is not a key of " \
+        "model.backbone (gmae_bench.ViT); did you mean 'arch'?" in out

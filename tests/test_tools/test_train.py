@@ -74,7 +74,7 @@ def test_dist_train_two_cpu_processes_gloo(tmp_path, data_root):
                    env_extra=dict(OMP_NUM_THREADS='1', **env_py),
                    timeout=600)
     assert (wd / 'epoch_1.pth').exists()
-    assert "dist_cfg: {'backend': 'gloo'}" in out
+    assert "dist_cfg: {'backend': 'gloo', 'timeout': 600}" in out
     assert 'Distributed training: True' in out and 'GPU number: 2' in out
 
 

@@ -54,16 +54,19 @@ def test_compare_real_runs(tiny_runs, zero_shot_dir, tmp_path):
     stdout = run_tool([
         sys.executable, 'tools/compare.py',
         str(tiny_runs['mae']),
+        str(tiny_runs['mae-pixel']),
         str(tiny_runs['gmae']),
         str(zero_shot_dir), '--out',
         str(out)
     ])
     md = (out / 'compare.md').read_text()
     assert md in stdout
-    row = next(line for line in md.splitlines() if 'mse_pixels' in line)
+    row = next(line for line in md.splitlines() if '| mse_pixels |' in line)
     cells = [c.strip() for c in row.strip('|').split('|')]
     mae, gmae, delta = (float(c) for c in cells[3:6])
     assert delta == pytest.approx(gmae - mae, abs=0.02)
+    assert 'MAE = mae-pixel_pretrain_vit_tiny' in row
+    assert '| mse_pixels_true_stats |' in md
     assert 'fg_iou' in md and 'edges_ODS' in md
     assert (out / 'compare.csv').exists() and (out /
                                                'loss_curves.png').exists()
