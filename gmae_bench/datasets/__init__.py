@@ -1,4 +1,7 @@
 """Data transforms registered in the gmae_bench scope."""
-from .transforms import GrayToRGB, ImageDecodeError, LoadImage
+from .transforms import (GrayToRGB, ImageDecodeError, LoadImage, read_image,
+                         read_rgb)
 
-__all__ = ['GrayToRGB', 'ImageDecodeError', 'LoadImage']
+__all__ = [
+    'GrayToRGB', 'ImageDecodeError', 'LoadImage', 'read_image', 'read_rgb'
+]

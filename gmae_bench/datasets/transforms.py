@@ -9,6 +9,36 @@ class ImageDecodeError(OSError):
     """An image file that cannot be read completely."""
 
 
+def read_image(path: str) -> Image.Image:
+    """Open and fully decode an image file; :class:`ImageDecodeError`
+    names the file when it is missing, corrupt or truncated."""
+    try:
+        im = Image.open(path)
+        im.load()  # decode everything now: truncation raises here
+        return im
+    except FileNotFoundError as e:
+        raise ImageDecodeError(f'image file not found: {path}') from e
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise ImageDecodeError(
+            f'cannot decode image {path}: {type(e).__name__}: {e}') from e
+
+
+def to_rgb(im: Image.Image) -> np.ndarray:
+    """Any PIL mode -> uint8 RGB [H, W, 3]: grey, grey+alpha, palette and
+    RGBA (alpha dropped) convert; 16-bit / 32-bit / float images are
+    scaled by their maximum."""
+    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I', 'F'):
+        arr = np.asarray(im, dtype=np.float64)
+        top = max(arr.max(), 1.0)
+        im = Image.fromarray((arr / top * 255).astype(np.uint8))
+    return np.asarray(im.convert('RGB'))
+
+
+def read_rgb(path: str) -> np.ndarray:
+    """:func:`read_image` + :func:`to_rgb`. [H, W, 3] uint8"""
+    return to_rgb(read_image(path))
+
+
 @TRANSFORMS.register_module()
 class LoadImage:
     """Read ``results['img_path']`` completely with PIL and give a 3-channel
@@ -43,20 +73,7 @@ class LoadImage:
         if 'img_path' not in results:
             raise ImageDecodeError('LoadImage needs results["img_path"] (a '
                                    'file) or results["img"] (an array)')
-        path = results['img_path']
-        try:
-            with Image.open(path) as im:
-                im.load()  # decode everything now: truncation raises here
-                if im.mode in ('I;16', 'I;16B', 'I', 'F'):
-                    arr = np.asarray(im, dtype=np.float64)
-                    top = max(arr.max(), 1.0)
-                    im = Image.fromarray((arr / top * 255).astype(np.uint8))
-                rgb = np.asarray(im.convert('RGB'))
-        except FileNotFoundError as e:
-            raise ImageDecodeError(f'image file not found: {path}') from e
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
-            raise ImageDecodeError(
-                f'cannot decode image {path}: {type(e).__name__}: {e}') from e
+        rgb = read_rgb(results['img_path'])
         img = np.ascontiguousarray(rgb[..., ::-1])  # RGB -> BGR (mmcv)
         results['img'] = img
         results['img_shape'] = img.shape[:2]

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from ..datasets import read_image, read_rgb
 from ..render import camera_from_cfg, render
 from ..visualization import layering_figure
 from .baselines import center_prior, pick_figure, sobel_edges, two_means
@@ -20,8 +21,8 @@ from .metrics import boundary_eval, id_boundaries, iou, mean
 def load_fixture(data_dir: str, name: str, size: int):
     """Photo [H, W, 3] float in [0, 1] and instance ids [H, W], both
     resized to ``size`` x ``size`` (bicubic / nearest)."""
-    img = Image.open(osp.join(data_dir, f'{name}.png')).convert('RGB')
-    inst = Image.open(osp.join(data_dir, f'{name}_inst.png'))
+    img = Image.fromarray(read_rgb(osp.join(data_dir, f'{name}.png')))
+    inst = read_image(osp.join(data_dir, f'{name}_inst.png'))
     img = np.asarray(
         img.resize((size, size), Image.BICUBIC), dtype=np.float32) / 255.0
     inst = np.asarray(inst.resize((size, size), Image.NEAREST))

@@ -63,3 +63,32 @@ def test_patch_size_mismatch_is_named(tiny_mae_cfg):
     tiny_mae_cfg['head']['patch_size'] = 16
     with pytest.raises(ValueError, match='head.patch_size'):
         build(tiny_mae_cfg)
+
+
+@pytest.mark.parametrize('where,key,value,match', [
+    ('backbone', 'mask_ratio', 0.0, 'at least one visible and one masked'),
+    ('backbone', 'mask_ratio', 0.99, 'at least one visible and one masked'),
+    ('backbone', 'mask_ratio', 1.5, r'mask_ratio must be in \[0, 1\)'),
+    ('decoder', 'num_queries', -1, 'decoder.num_queries must be an integer'),
+    ('decoder', 'depth', 0, 'decoder.depth'),
+    ('head', 'scale_max', 0, 'head.scale_max'),
+    ('backbone', 'img_size', 36, 'multiple of patch_size=8'),
+])
+def test_out_of_range_settings_are_named_at_build(tiny_gmae_cfg, where, key,
+                                                  value, match):
+    tiny_gmae_cfg[where][key] = value
+    with pytest.raises(ValueError, match=match):
+        build(tiny_gmae_cfg)
+
+
+def test_truncated_photo_is_named_in_the_zero_shot_loader(tmp_path, data_root):
+    from gmae_bench.datasets import ImageDecodeError
+    from gmae_bench.zero_shot.suite import load_fixture
+    src = data_root / 'masks'
+    name = sorted(p.stem for p in src.glob('*_inst.png'))[0][:-len('_inst')]
+    data = (src / f'{name}.png').read_bytes()
+    (tmp_path / f'{name}.png').write_bytes(data[:len(data) // 3])
+    (tmp_path / f'{name}_inst.png').write_bytes(
+        (src / f'{name}_inst.png').read_bytes())
+    with pytest.raises(ImageDecodeError, match=f'{name}.png'):
+        load_fixture(str(tmp_path), name, 32)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.conftest import run_status, run_tool
+from tests.conftest import ROOT, run_status, run_tool
 
 FAST = [
     'train_dataloader.dataset.times=1', 'train_dataloader.num_workers=0',
@@ -64,11 +64,18 @@ def test_tiny_gmae_learns_on_real_photos(tmp_path, data_root):
 
 
 def test_dist_train_two_cpu_processes_gloo(tmp_path, data_root):
+    """2 gloo processes train; each rank draws its own masks
+    (randomness.diff_rank_seed, as FB-MAE's seed + rank)."""
     wd = tmp_path / 'wd'
+    cfg = tmp_path / 'record_masks.py'
+    cfg.write_text(f"_base_ = '{ROOT}/configs/gmae_pretrain_vit_tiny.py'\n"
+                   "custom_imports = dict(imports=['gmae_bench.models', "
+                   "'gmae_bench.engine', 'tests.helper_hooks'])\n"
+                   "custom_hooks = [dict(type='RecordMasksHook')]\n")
     env_py = dict(PYTHON=sys.executable, PORT=str(29500 + os.getpid() % 1000))
     out = run_tool([
-        'bash', 'tools/dist_train.sh', 'configs/gmae_pretrain_vit_tiny.py',
-        '2', '--work-dir',
+        'bash', 'tools/dist_train.sh',
+        str(cfg), '2', '--work-dir',
         str(wd), '--cfg-options', *FAST, 'train_cfg.max_epochs=1'
     ],
                    env_extra=dict(OMP_NUM_THREADS='1', **env_py),
@@ -76,6 +83,9 @@ def test_dist_train_two_cpu_processes_gloo(tmp_path, data_root):
     assert (wd / 'epoch_1.pth').exists()
     assert "dist_cfg: {'backend': 'gloo', 'timeout': 600}" in out
     assert 'Distributed training: True' in out and 'GPU number: 2' in out
+    m0, m1 = (torch.load(wd / f'masks_rank{r}.pt') for r in (0, 1))
+    assert m0.shape == m1.shape and m0.sum() == m1.sum()  # same ratio
+    assert not torch.equal(m0, m1)  # but other patches
 
 
 def test_amp_without_cuda_is_a_clear_error(tmp_path):
