@@ -4,7 +4,6 @@ Configs always name our modules with the scope prefix
 (``type='gmae_bench.ViT'``), so they resolve the same way whether the runner's
 default scope is mmpretrain, mmdet or mmseg.
 """
-from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import \
@@ -27,11 +26,6 @@ HOOKS = Registry(
     parent=MMENGINE_HOOKS,
     scope='gmae_bench',
     locations=['gmae_bench.engine'])
-DATASETS = Registry(
-    'dataset',
-    parent=MMENGINE_DATASETS,
-    scope='gmae_bench',
-    locations=['gmae_bench.datasets'])
 TRANSFORMS = Registry(
     'transform',
     parent=MMENGINE_TRANSFORMS,

@@ -50,27 +50,30 @@ def parse_args(argv=None):
 
 
 def build_model(config: str, args):
-    from mmengine.config import Config
-
-    import gmae_bench.models  # noqa: F401
-    from gmae_bench.registry import MODELS
-    cfg = Config.fromfile(config).model
+    """The pretraining config's model (``gmae_bench.apis.init_model``) at
+    the benchmark's size; MAE and GMAE get the same encoder and decoder
+    trunk."""
+    from gmae_bench.apis import init_model
     (ed, depth, heads), (dd, ddepth, dheads) = ARCHS[args.arch]
     p = args.patch_size
-    cfg.backbone.update(
-        arch=dict(embed_dims=ed, depth=depth, num_heads=heads),
-        img_size=args.img_size,
-        patch_size=p)
-    cfg.decoder.update(embed_dims=dd, depth=ddepth, num_heads=dheads)
-    if cfg.head.type.endswith('GaussianHead'):
-        cfg.decoder.num_queries = args.num_queries
-        cfg.head.renderer.backend = args.backend
+    options = {
+        'model.backbone.arch': dict(
+            embed_dims=ed, depth=depth, num_heads=heads),
+        'model.backbone.img_size': args.img_size,
+        'model.backbone.patch_size': p,
+        'model.decoder.embed_dims': dd,
+        'model.decoder.depth': ddepth,
+        'model.decoder.num_heads': dheads,
+        'model.head.patch_size': p,
+    }
+    from gmae_bench.apis import load_config
+    if load_config(config).model.head.type.endswith('GaussianHead'):
+        options['model.decoder.num_queries'] = args.num_queries
+        options['model.head.renderer.backend'] = args.backend
     else:
-        cfg.decoder.out_dim = p * p * 3
-    cfg.head.patch_size = p
-    model = MODELS.build(cfg.to_dict()).to(args.device)
-    model.init_weights()
-    return model
+        options['model.decoder.out_dim'] = p * p * 3
+    return init_model(config, device=args.device,
+                      cfg_options=options).train()
 
 
 def photo_batch(n: int, size: int, root: str = 'data/photos/train'):
@@ -92,9 +95,11 @@ def photo_batch(n: int, size: int, root: str = 'data/photos/train'):
         y0 = rng.integers(0, img.size[1] - s + 1)
         img = img.crop((x0, y0, x0 + s, y0 + s)).resize((size, size))
         out.append(torch.from_numpy(np.asarray(img, np.float32)))
+    from gmae_bench.models.masked_autoencoder import (IMAGENET_MEAN,
+                                                      IMAGENET_STD)
     x = torch.stack(out).permute(0, 3, 1, 2)
-    mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
-    std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
+    mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
     return (x - mean) / std
 
 

@@ -62,10 +62,12 @@ STATES = {
 
 def make_raw(state: str, batch: int, k: int, generator):
     import torch
+
+    from gmae_bench.render.gaussians import RAW_DIM, SLICES
     cfg = STATES[state]
-    raw = torch.randn(batch, k, 14, generator=generator) * cfg['std']
-    raw[..., 3:6] += cfg['scale_bias']
-    raw[..., 13] += cfg['opacity_bias']
+    raw = torch.randn(batch, k, RAW_DIM, generator=generator) * cfg['std']
+    raw[..., SLICES['scales']] += cfg['scale_bias']
+    raw[..., SLICES['opacities']] += cfg['opacity_bias']
     return raw
 
 

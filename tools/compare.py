@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.utils.results import (  # noqa: E402
+from gmae_bench.apis.results import (  # noqa: E402
     METRICS, NOTES, PAPER, ZERO_SHOT, ResultFileError, Run, find_runs)
 
 COLUMNS = [

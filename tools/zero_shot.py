@@ -44,16 +44,16 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    if not osp.isfile(osp.join(args.data, 'index.json')):
-        raise FileNotFoundError(
-            f'{args.data}/index.json not found: run scripts/setup_env.sh '
-            '(scripts/prepare_data.py) or pass --data')
-    from gmae_bench.zero_shot.suite import load_model, run_suite
-    gmae = load_model(*args.gmae, device=args.device)
-    if not hasattr(gmae.head, 'gaussians'):
+    from gmae_bench.apis import init_model
+    from gmae_bench.engine import install_safe_io
+    from gmae_bench.zero_shot import read_index, run_suite
+    read_index(args.data)  # fail before loading any model
+    install_safe_io()
+    gmae = init_model(*args.gmae, device=args.device)
+    if not gmae.is_gaussian:
         raise ValueError(f'--gmae {args.gmae[0]} is not a GMAE config '
                          '(its head is not a GaussianHead)')
-    mae = load_model(*args.mae, device=args.device) if args.mae else None
+    mae = init_model(*args.mae, device=args.device) if args.mae else None
     summary = run_suite(
         gmae,
         args.data,

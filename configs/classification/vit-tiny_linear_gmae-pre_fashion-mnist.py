@@ -2,7 +2,7 @@
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=[
-        'gmae_bench.models', 'gmae_bench.engine', 'gmae_bench.classification'
+        'gmae_bench.models', 'gmae_bench.engine', 'gmae_bench.batch_augments'
     ],
     allow_failed_imports=False)
 pretrained = 'work_dirs/gmae_pretrain_vit_tiny/epoch_30.pth'

@@ -281,7 +281,7 @@ class StrictLoadHook(Hook):
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         check_fits(model.state_dict(), state_dict_of(checkpoint),
-                   getattr(runner, '_load_from', None) or 'being loaded',
+                   runner.cfg.get('load_from') or 'being loaded',
                    f'{type(model).__name__} of this config')
 
 

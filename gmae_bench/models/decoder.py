@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from ..registry import MODELS
 from .pos_embed import sincos_2d
-from .vit import _init_linear_and_norm
+from .weight_init import init_linear_and_norm
 
 
 @MODELS.register_module()
@@ -96,7 +96,7 @@ class MAEDecoder(BaseModule):
         nn.init.normal_(self.mask_token, std=0.02)
         if self.num_queries > 0:
             nn.init.uniform_(self.query_embed, 0.0, 1.0)
-        self.apply(_init_linear_and_norm)
+        self.apply(init_linear_and_norm)
         if self.pred_init == 'torch_default':
             self.pred.reset_parameters()
         self._is_init = True

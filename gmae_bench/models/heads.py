@@ -14,8 +14,8 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from ..registry import MODELS
-from ..render import (Gaussians, RenderOutput, camera_from_cfg,
-                      gaussians_from_raw, render)
+from ..render import (Camera, Gaussians, RenderOutput, Scene,
+                      camera_from_cfg, gaussians_from_raw)
 from ..render.camera import effective_scales, project
 
 
@@ -253,19 +253,25 @@ class GaussianHead(PixelHead):
         """Activate raw decoder outputs (fp32). [B, k, 14] -> Gaussians"""
         return gaussians_from_raw(pred.float(), self.scale_max)
 
+    def camera(self, height: int, width: int) -> Camera:
+        """The head's fixed camera for an image size."""
+        return camera_from_cfg(self.camera_cfg, height, width)
+
+    def scene(self, height: int, width: int) -> Scene:
+        """Camera, backend and background of this head, bound once."""
+        return Scene(self.camera(height, width), self.backend, self.background)
+
     def render(self, pred: Tensor, height: int, width: int) -> RenderOutput:
         """Render raw decoder outputs to [B, 3, H, W] (always in fp32)."""
-        camera = camera_from_cfg(self.camera_cfg, height, width)
         with torch.autocast(device_type=pred.device.type, enabled=False):
-            return render(
-                self.gaussians(pred), camera, self.backend, self.background)
+            return self.scene(height, width).render(self.gaussians(pred))
 
     @torch.no_grad()
     def screen_stats(self, pred: Tensor, height: int,
                      width: int) -> Dict[str, Tensor]:
         """Where the camera puts each Gaussian: centre in pixels [B, k, 2],
         on-screen std in pixels [B, k] and view depth [B, k]."""
-        camera = camera_from_cfg(self.camera_cfg, height, width)
+        camera = self.camera(height, width)
         g = self.gaussians(pred)
         scales = effective_scales(g.means, g.scales, camera)
         means2d, cov2d, depth = project(g.means, g.quats, scales, camera)

@@ -3,7 +3,7 @@
 The two methods differ only in ``decoder`` (``out_dim``, ``num_queries``) and
 ``head`` (``PixelHead`` vs ``GaussianHead``); everything here is shared.
 """
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -94,15 +94,33 @@ class MaskedAutoencoder(BaseModel):
         """Undo the preprocessor's normalisation: raw RGB in [0, 1]."""
         return self.head.to_pixels(inputs)
 
-    def forward_train(self, inputs: Tensor):
+    def pixels_to_inputs(self, pixels: Tensor) -> Tensor:
+        """Raw RGB in [0, 1] -> what the preprocessor would make of it."""
+        return self.head.pixels_to_input(pixels)
+
+    def forward_train(self,
+                      inputs: Tensor,
+                      mask_ratio: Optional[float] = None
+                      ) -> Tuple[Tensor, Tensor, Tensor]:
         """Encoder on the visible patches, then the decoder.
 
+        Args:
+            inputs: Normalised images. [B, 3, H, W]
+            mask_ratio: Hide this fraction of patches instead of the
+                backbone's own (0: every patch visible, as the zero-shot
+                readouts use it).
         Returns:
             decoder output (``[B, L, p*p*3]`` or ``[B, k, 14]``),
             mask [B, L] (1 = masked) and ids_restore [B, L].
         """
-        latent, mask, ids_restore = self.backbone.forward_masked(inputs)
+        latent, mask, ids_restore = self.backbone.forward_masked(
+            inputs, mask_ratio)
         return self.decoder(latent, ids_restore), mask, ids_restore
+
+    @property
+    def is_gaussian(self) -> bool:
+        """True for GMAE (a :class:`GaussianHead`)."""
+        return isinstance(self.head, GaussianHead)
 
     def forward(
             self,
@@ -127,7 +145,9 @@ class MaskedAutoencoder(BaseModel):
         return self.head.loss(pred, inputs, mask)
 
     @torch.no_grad()
-    def reconstruct(self, inputs: Tensor) -> Dict[str, Tensor]:
+    def reconstruct(self,
+                    inputs: Tensor,
+                    mask_ratio: Optional[float] = None) -> Dict[str, Tensor]:
         """Everything a visualisation needs, in [0, 1] pixel space.
 
         Returns:
@@ -137,7 +157,7 @@ class MaskedAutoencoder(BaseModel):
             and, for GMAE, ``gaussians`` (the activated Gaussians) and
             ``screen`` (:meth:`GaussianHead.screen_stats`).
         """
-        pred, mask, _ = self.forward_train(inputs)
+        pred, mask, _ = self.forward_train(inputs, mask_ratio)
         image = self.to_pixels(inputs)
         recon = self.head.reconstruct(pred, inputs).clamp(0, 1)
         H, W = image.shape[-2:]
@@ -150,7 +170,7 @@ class MaskedAutoencoder(BaseModel):
             mask=mask,
             masked=image * (1 - m) + 0.5 * m,
             pasted=image * (1 - m) + recon * m)
-        if isinstance(self.head, GaussianHead):
+        if self.is_gaussian:
             out['gaussians'] = self.head.gaussians(pred)
             out['screen'] = self.head.screen_stats(pred, H, W)
         return out

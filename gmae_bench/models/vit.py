@@ -17,6 +17,7 @@ from torch import Tensor, nn
 
 from ..registry import MODELS
 from .pos_embed import resize_pos_embed, sincos_2d
+from .weight_init import init_linear_and_norm
 
 ARCHS: Dict[str, Tuple[int, int, int]] = {  # embed_dims, depth, num_heads
     'tiny': (192, 12, 3),
@@ -178,7 +179,7 @@ class ViT(BaseModule):
         w = self.patch_embed.proj.weight.data
         nn.init.xavier_uniform_(w.view(w.shape[0], -1))
         nn.init.normal_(self.cls_token, std=0.02)
-        self.apply(_init_linear_and_norm)
+        self.apply(init_linear_and_norm)
         cfg = self.init_cfg
         if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
             from ..utils.checkpoint import load_pretrained_backbone
@@ -385,14 +386,3 @@ def _check_args(img_size, patch_size, mask_ratio, out_type, window_size,
     if (window_size > 0 or use_rel_pos) and out_type != 'featmap':
         raise ValueError("ViT window_size / use_rel_pos need out_type="
                          f"'featmap' (no cls token), got {out_type!r}")
-
-
-def _init_linear_and_norm(m: nn.Module) -> None:
-    """xavier_uniform Linear with zero bias; LayerNorm (1, 0) (FB-MAE)."""
-    if isinstance(m, nn.Linear):
-        nn.init.xavier_uniform_(m.weight)
-        if m.bias is not None:
-            nn.init.constant_(m.bias, 0)
-    elif isinstance(m, nn.LayerNorm):
-        nn.init.constant_(m.weight, 1.0)
-        nn.init.constant_(m.bias, 0)

@@ -17,7 +17,9 @@ from .camera import Camera, background_tensor, camera_from_cfg, gmae_camera
 from .gaussians import (RAW_DIM, Gaussians, gaussians_from_raw,
                         shoemake_quaternion)
 from .reference import render_dense
-from .torch_backend import render_cpu, render_torch
+from .scene import Scene
+from .cpu_kernel import render_cpu
+from .torch_backend import render_torch
 
 BACKENDS = {
     'torch': render_torch,
@@ -121,6 +123,7 @@ def render(gaussians: Gaussians,
 
 __all__ = [
     'BACKENDS', 'Camera', 'Gaussians', 'RAW_DIM', 'RenderInputError',
-    'RenderOutput', 'camera_from_cfg', 'check_gaussians', 'gaussians_from_raw', 'gmae_camera', 'render',
-    'resolve_backend', 'shoemake_quaternion'
+    'RenderOutput', 'Scene', 'camera_from_cfg', 'check_gaussians',
+    'gaussians_from_raw', 'gmae_camera', 'render', 'resolve_backend',
+    'shoemake_quaternion'
 ]

@@ -1,9 +1,12 @@
 """Compiled CPU compositor (``csrc/tile_composite.c``), called via ctypes.
 
-It replaces only the compositing step of the torch backend: projection,
+It replaces only the compositing step of the torch backend
+(:func:`composite_compiled` is a ``rasterize`` compositor): projection,
 tile lists and per-pair coefficients stay the same PyTorch code, so the
 two backends differ only in how a tile's list is composited (per-pixel
-loops with early exit here, chunked tensor ops there). The C file is built
+loops with early exit here, chunked tensor ops there). The compositing
+rules (alpha threshold and clamp, transmittance stop) reach the kernel from
+``torch_backend``'s constants, the buffer limits as compile flags. The C file is built
 on first use with the system C compiler into a per-user cache
 (``$GMAE_BENCH_CACHE`` or ``~/.cache/gmae_bench``), keyed by its source, the
 flags and the CPU; it is a plain C ABI (no torch headers), so a build takes
@@ -26,15 +29,23 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor
 
+from .camera import Camera
+from .gaussians import Gaussians
+from .torch_backend import (ALPHA_THRESHOLD, LOG_ALPHA_THRESHOLD, MAX_ALPHA,
+                            T_STOP, TileGrid, from_tiles, render_torch)
+
 SOURCE = osp.join(
     osp.dirname(osp.abspath(__file__)), 'csrc', 'tile_composite.c')
 # -ffast-math lets gcc vectorise expf (glibc's libmvec). It is given to the
 # compile step only: linking with it would add crtfastmath.o, which turns
 # on flush-to-zero for the whole process.
-COMPILE_FLAGS = ['-O3', '-march=native', '-ffast-math', '-fPIC', '-std=c99']
-LINK_FLAGS = ['-shared', '-lmvec', '-lm']
 MAX_TILE_SIZE = 16
 MAX_CHANNELS = 8
+COMPILE_FLAGS = [
+    '-O3', '-march=native', '-ffast-math', '-fPIC', '-std=c99',
+    f'-DGMAE_MAX_P={MAX_TILE_SIZE**2}', f'-DGMAE_MAX_C={MAX_CHANNELS}'
+]
+LINK_FLAGS = ['-shared', '-lmvec', '-lm']
 
 _lock = threading.Lock()
 _lib = None
@@ -48,7 +59,9 @@ class _Setup(ctypes.Structure):
                 ('background', ctypes.c_void_p), ('local_xy', ctypes.c_void_p),
                 ('inside', ctypes.c_void_p), ('num_tiles', ctypes.c_int64),
                 ('C', ctypes.c_int), ('tile_size', ctypes.c_int),
-                ('clamp', ctypes.c_int)]
+                ('clamp', ctypes.c_int), ('alpha_min', ctypes.c_float),
+                ('alpha_max', ctypes.c_float), ('t_stop', ctypes.c_float),
+                ('log_floor', ctypes.c_float)]
 
 
 def _cpu_key() -> str:
@@ -69,7 +82,8 @@ def cache_dir() -> str:
         osp.expanduser('~'), '.cache', 'gmae_bench')
 
 
-def _library_path() -> str:
+def library_path() -> str:
+    """Where the build for this source, flags and CPU goes."""
     h = hashlib.sha256()
     with open(SOURCE, 'rb') as f:
         h.update(f.read())
@@ -78,7 +92,7 @@ def _library_path() -> str:
     return osp.join(cache_dir(), f'tile_composite_{h.hexdigest()[:16]}.so')
 
 
-def _compile(path: str) -> None:
+def compile_library(path: str) -> None:
     """Build the shared library and move it into place atomically (other
     processes may build the same file at the same time)."""
     cc = os.environ.get('CC') or shutil.which('cc') or shutil.which('gcc')
@@ -103,9 +117,9 @@ def load() -> ctypes.CDLL:
     with _lock:
         if _lib is None and _error is None:
             try:
-                path = _library_path()
+                path = library_path()
                 if not osp.isfile(path):
-                    _compile(path)
+                    compile_library(path)
                 lib = ctypes.CDLL(path)
                 # (setup, r_begin, r_end, r_step, then 3 / 5 data pointers)
                 head = [ctypes.POINTER(_Setup)] + [ctypes.c_int64] * 3
@@ -160,7 +174,7 @@ def _run_tiles(fn, setup: _Setup, R: int, *args) -> None:
 class CompositeTiles(torch.autograd.Function):
     """Composite per-pair coefficients [M, 6] and colours [M, C] (tile
     rows own consecutive pairs, ``counts`` per row) over the tiles of
-    ``grid`` (torch_backend._TileGrid): the image in tiles [R, C, P] and the
+    ``grid`` (:class:`TileGrid`): the image in tiles [R, C, P] and the
     final transmittance [R, P]. Computes in float32."""
 
     @staticmethod
@@ -182,7 +196,8 @@ class CompositeTiles(torch.autograd.Function):
         inside = grid.inside.to(torch.uint8).contiguous()
         ctx.setup = _Setup(*map(_ptr, data[:2]), _ptr(starts), _ptr(counts),
                            *map(_ptr, data[2:]), _ptr(inside), grid.num_tiles,
-                           C, tile_size, int(clamp))
+                           C, tile_size, int(clamp), ALPHA_THRESHOLD,
+                           MAX_ALPHA, T_STOP, LOG_ALPHA_THRESHOLD - 10.0)
         image = coeffs.new_empty(R, C, P, dtype=torch.float32)
         T = coeffs.new_empty(R, P, dtype=torch.float32)
         stop = torch.empty(R, P, dtype=torch.int32)
@@ -203,3 +218,32 @@ class CompositeTiles(torch.autograd.Function):
                    _ptr(grad), _ptr(T), _ptr(stop), _ptr(g_coeffs),
                    _ptr(g_colors))
         return (g_coeffs, g_colors) + (None, ) * 5
+
+
+def composite_compiled(coeffs: Tensor, colors: Tensor, background: Tensor,
+                       counts: Tensor, clamp: bool,
+                       grid: TileGrid) -> Tuple[Tensor, Tensor]:
+    """The compiled compositor (``torch_backend.rasterize``'s
+    ``compositor``): image [B, C, H, W] and alpha [B, 1, H, W]."""
+    B = background.shape[0]
+    tiles, T = CompositeTiles.apply(coeffs, colors, background, counts,
+                                    clamp, grid, grid.tile_size)
+    size = (B, grid.width, grid.height, grid.tile_size)
+    return from_tiles(tiles, *size), from_tiles((1 - T).unsqueeze(1), *size)
+
+
+def render_cpu(gaussians: Gaussians,
+               camera: Camera,
+               background: Tensor,
+               tile_size: int = 16) -> Tuple[Tensor, Tensor]:
+    """The torch backend with its compositing done by the compiled C
+    kernel (CPU tensors; float32 compositing)."""
+    if gaussians.means.device.type != 'cpu':
+        raise ValueError("renderer backend='cpu' needs CPU tensors; use "
+                         "'gsplat' or 'torch' on CUDA")
+    return render_torch(
+        gaussians,
+        camera,
+        background,
+        tile_size=tile_size,
+        compositor=composite_compiled)

@@ -12,9 +12,10 @@ custom ``autograd.Function``): it walks the chunks back to front and
 recomputes the alphas, as gsplat's CUDA kernel does, instead of letting
 autograd keep every chunk alive.
 
-``compiled=True`` (backend ``'cpu'``) keeps all of the above but for the
-compositing, which the C kernel of ``cpu_kernel.py`` does per tile and
-pixel, front to back with early exit, as gsplat's CUDA kernel does.
+The compositing is a pluggable step (:func:`rasterize`'s ``compositor``):
+backend ``'cpu'`` (``cpu_kernel.py``) keeps all of the above but hands the
+tile lists to a compiled C kernel that composites per tile and pixel, front
+to back with early exit, as gsplat's CUDA kernel does.
 
 Rules shared with gsplat 1.5.3 (``RasterizeToPixels3DGSFwd.cu``):
 ``alpha = min(0.999, o * exp(-sigma))``, skipped below 1/255, a pixel stops
@@ -22,7 +23,7 @@ before the Gaussian that would take its transmittance to <= 1e-4, pixel
 centres at ``+0.5``, and the opacity-aware 3.33-sigma box.
 """
 import math
-from typing import List, Tuple
+from typing import Callable, List, Tuple
 
 import torch
 from torch import Tensor
@@ -113,19 +114,22 @@ def tile_pairs(means2d: Tensor, radii: Tensor, depths: Tensor, width: int,
     return (b * N + n)[perm], row, counts
 
 
-class _TileGrid:
-    """Tile layout. Pixel centres are written relative to their tile's
-    centre, so every tile shares one quadratic basis
-    ``[x^2, xy, y^2, x, y, 1]`` [6, P]; a pair's exponent over its tile is
-    then one row of a matrix product.
+class TileGrid:
+    """Tile layout shared by the compositors. Pixel centres are written
+    relative to their tile's centre, so every tile shares one quadratic
+    basis ``[x^2, xy, y^2, x, y, 1]`` [6, P]; a pair's exponent over its
+    tile is then one row of a matrix product.
 
     Attributes:
+        width, height, tile_size: the image and its tiles, in pixels
         centres: tile centres in pixels [T, 2]
         basis: local pixel basis [6, P]
         inside: pixels inside the image (edge tiles may overhang) [T, P]
+        num_tiles: T
     """
 
     def __init__(self, width: int, height: int, tile_size: int, like: Tensor):
+        self.width, self.height, self.tile_size = width, height, tile_size
         ts = tile_size
         tiles_x, tiles_y = math.ceil(width / ts), math.ceil(height / ts)
         dev, dt = like.device, like.dtype
@@ -287,9 +291,9 @@ class _RasterizeTiles(torch.autograd.Function):
         ctx.save_for_backward(coeffs_d, colors_d, background, counts, starts,
                               T, stop_col)
         ctx.grid, ctx.cfg = grid, (B, K, tile_size, plan, clamp)
-        alpha_img = _untile((1 - T).unsqueeze(1), B, width, height, tile_size)
+        alpha_img = from_tiles((1 - T).unsqueeze(1), B, width, height, tile_size)
         ctx.mark_non_differentiable(alpha_img)
-        return _untile(image, B, width, height, tile_size), alpha_img
+        return from_tiles(image, B, width, height, tile_size), alpha_img
 
     @staticmethod
     def backward(ctx, grad_image, grad_alpha):
@@ -297,7 +301,7 @@ class _RasterizeTiles(torch.autograd.Function):
          stop_col) = ctx.saved_tensors
         grid, (B, K, tile_size, plan, clamp) = ctx.grid, ctx.cfg
         row_stop, first_stop = stop_col.amax(1), _first_stop(stop_col, K)
-        g_img = _tile(grad_image, tile_size)  # [R, C, P]
+        g_img = to_tiles(grad_image, tile_size)  # [R, C, P]
         bg = background.repeat_interleave(grid.num_tiles, 0)
         # s_after: grad . (colour composited behind the current chunk)
         s_after = T_final * (g_img * bg.unsqueeze(-1)).sum(1)  # [R, P]
@@ -392,7 +396,7 @@ def _chunk_plan(counts: Tensor,
     return plan
 
 
-def _tile(img: Tensor, tile_size: int) -> Tensor:
+def to_tiles(img: Tensor, tile_size: int) -> Tensor:
     """[B, C, H, W] -> [B * tiles, C, tile_size**2] (zero padded)."""
     B, C, H, W = img.shape
     ty, tx = math.ceil(H / tile_size), math.ceil(W / tile_size)
@@ -402,14 +406,34 @@ def _tile(img: Tensor, tile_size: int) -> Tensor:
     return img.permute(0, 2, 4, 1, 3, 5).reshape(B * ty * tx, C, -1)
 
 
-def _untile(x: Tensor, B: int, width: int, height: int,
-            tile_size: int) -> Tensor:
+def from_tiles(x: Tensor, B: int, width: int, height: int,
+               tile_size: int) -> Tensor:
     """[B * tiles, C, tile_size**2] -> [B, C, H, W]."""
     ty, tx = math.ceil(height / tile_size), math.ceil(width / tile_size)
     C = x.shape[1]
     x = x.view(B, ty, tx, C, tile_size, tile_size).permute(0, 3, 1, 4, 2, 5)
     x = x.reshape(B, C, ty * tile_size, tx * tile_size)
     return x[:, :, :height, :width]
+
+
+def composite_chunked(coeffs: Tensor, colors: Tensor, background: Tensor,
+                      counts: Tensor, clamp: bool, grid: TileGrid,
+                      chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
+    """The pure-PyTorch compositor: tile lists composited front to back in
+    chunks of ~``chunk_elems`` values, with a hand-written backward.
+
+    Args:
+        coeffs: per-pair exponent coefficients [M, 6] (:func:`pair_params`)
+        colors: per-pair colours [M, C]
+        background: [B, C]; counts: pairs per tile row [B * tiles]
+        clamp: whether alphas can exceed MAX_ALPHA (some opacity does)
+    Returns:
+        image [B, C, H, W] and alpha = 1 - final transmittance
+        [B, 1, H, W].
+    """
+    return _RasterizeTiles.apply(coeffs, colors, background, counts, clamp,
+                                 grid, grid.width, grid.height,
+                                 grid.tile_size, chunk_elems)
 
 
 def rasterize(means2d: Tensor,
@@ -422,68 +446,50 @@ def rasterize(means2d: Tensor,
               width: int,
               height: int,
               tile_size: int = 8,
-              chunk_elems: int = 1 << 20,
-              compiled: bool = False) -> Tuple[Tensor, Tensor]:
+              compositor: Callable = composite_chunked
+              ) -> Tuple[Tensor, Tensor]:
     """Composite projected Gaussians front to back.
 
     Args:
         means2d: [B, N, 2]; conics: [B, N, 3]; radii: [B, N, 2] (0 = culled)
         depths: [B, N]; colors: [B, N, C]; opacities: [B, N]
         background: [B, C], added with the final transmittance.
-        chunk_elems: Values per chunk (``tiles * G * tile_size**2``); bounds
-            memory, not results.
-        compiled: composite with the compiled C kernel (cpu_kernel.py,
-            CPU float32) instead of chunked tensor ops.
+        compositor: what composites the tile lists
+            (:func:`composite_chunked`, or the compiled
+            ``cpu_kernel.composite_compiled``), with its signature.
     Returns:
         image [B, C, H, W] (differentiable w.r.t. means2d, conics, colors
         and opacities) and alpha = 1 - final transmittance [B, 1, H, W].
     """
     gauss, row, counts = tile_pairs(means2d, radii, depths, width, height,
                                     tile_size)
-    grid = _TileGrid(width, height, tile_size, means2d)
+    grid = TileGrid(width, height, tile_size, means2d)
     centres = grid.centres.index_select(0, row % grid.num_tiles)  # [M, 2]
     coeffs, pair_colors = pair_params(means2d, conics, colors, opacities,
                                       gauss, centres)  # [M, 6], [M, C]
     # alphas clamp at MAX_ALPHA only if some opacity exceeds it
     clamp = bool((opacities > MAX_ALPHA).any())
-    if compiled:
-        from .cpu_kernel import CompositeTiles
-        B = background.shape[0]
-        tiles, T = CompositeTiles.apply(coeffs, pair_colors, background,
-                                        counts, clamp, grid, tile_size)
-        return (_untile(tiles, B, width, height, tile_size),
-                _untile((1 - T).unsqueeze(1), B, width, height, tile_size))
-    return _RasterizeTiles.apply(coeffs, pair_colors, background, counts,
-                                 clamp, grid, width, height, tile_size,
-                                 chunk_elems)
+    return compositor(coeffs, pair_colors, background, counts, clamp, grid)
+
+
+def project_for_tiles(g: Gaussians, camera: Camera):
+    """Projection, conics and culling boxes of :func:`render_torch`:
+    (means2d, conics, radii, depths)."""
+    scales = effective_scales(g.means, g.scales, camera)
+    means2d, cov2d, depths = project(g.means, g.quats, scales, camera)
+    conics, radii = conics_and_radii(means2d, cov2d, depths, g.opacities,
+                                     camera.width, camera.height)
+    return means2d, conics, radii, depths
 
 
 def render_torch(gaussians: Gaussians,
                  camera: Camera,
                  background: Tensor,
                  tile_size: int = 8,
-                 chunk_elems: int = 1 << 20,
-                 compiled: bool = False) -> Tuple[Tensor, Tensor]:
-    """Project and rasterize with PyTorch ops only (see module docstring);
-    ``compiled``: composite with the C kernel instead (render_cpu)."""
-    g = gaussians
-    scales = effective_scales(g.means, g.scales, camera)
-    means2d, cov2d, depths = project(g.means, g.quats, scales, camera)
-    conics, radii = conics_and_radii(means2d, cov2d, depths, g.opacities,
-                                     camera.width, camera.height)
-    return rasterize(means2d, conics, radii, depths, g.colors, g.opacities,
-                     background, camera.width, camera.height, tile_size,
-                     chunk_elems, compiled)
-
-
-def render_cpu(gaussians: Gaussians,
-               camera: Camera,
-               background: Tensor,
-               tile_size: int = 16) -> Tuple[Tensor, Tensor]:
-    """The torch backend with its compositing done by the compiled C
-    kernel (CPU tensors; float32 compositing)."""
-    if gaussians.means.device.type != 'cpu':
-        raise ValueError("renderer backend='cpu' needs CPU tensors; use "
-                         "'gsplat' or 'torch' on CUDA")
-    return render_torch(
-        gaussians, camera, background, tile_size=tile_size, compiled=True)
+                 compositor: Callable = composite_chunked
+                 ) -> Tuple[Tensor, Tensor]:
+    """Project and rasterize with PyTorch ops only (see module docstring)."""
+    means2d, conics, radii, depths = project_for_tiles(gaussians, camera)
+    return rasterize(means2d, conics, radii, depths, gaussians.colors,
+                     gaussians.opacities, background, camera.width,
+                     camera.height, tile_size, compositor)

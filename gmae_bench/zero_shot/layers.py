@@ -9,20 +9,19 @@
   changed it by more than ``tau``; edges are where this id jumps (the
   paper's "update the pixel if adding that layer makes significant change").
 """
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 import torch
 from torch import Tensor
 
-from ..render import Camera, Gaussians, render
-from ..render.camera import view_depths
+from ..render import Gaussians, Scene
 
 PAPER_KS = (32, 64, 128, 256, 512, 1024)
 
 
-def depth_order(g: Gaussians, camera: Camera) -> Tensor:
+def depth_order(g: Gaussians, scene: Scene) -> Tensor:
     """Indices of each image's Gaussians, nearest first. [B, N]"""
-    return torch.argsort(view_depths(g.means, camera), dim=1, stable=True)
+    return torch.argsort(scene.depths(g), dim=1, stable=True)
 
 
 def layer_groups(order: Tensor, num_layers: int) -> List[Tensor]:
@@ -35,40 +34,29 @@ def layer_groups(order: Tensor, num_layers: int) -> List[Tensor]:
 
 
 def first_k(g: Gaussians,
-            camera: Camera,
-            ks: Sequence[int] = PAPER_KS,
-            backend: str = 'auto',
-            background: Optional[Sequence[float]] = None) -> Dict[int, Tensor]:
+            scene: Scene,
+            ks: Sequence[int] = PAPER_KS) -> Dict[int, Tensor]:
     """Renders of the K nearest Gaussians, K in ``ks`` (capped at N) plus
     N itself. Returns {K: image [B, 3, H, W]}."""
-    order = depth_order(g, camera)
+    order = depth_order(g, scene)
     N = g.num_gaussians
     out = {}
     for k in sorted({min(k, N) for k in ks} | {N}):
-        out[k] = render(g.take(order[:, :k]), camera, backend,
-                        background).image
+        out[k] = scene.render(g.take(order[:, :k])).image
     return out
 
 
-def depth_layers(g: Gaussians,
-                 camera: Camera,
-                 num_layers: int,
-                 backend: str = 'auto',
-                 background: Optional[Sequence[float]] = None) -> List[Tensor]:
+def depth_layers(g: Gaussians, scene: Scene,
+                 num_layers: int) -> List[Tensor]:
     """Each depth group rendered alone, nearest first. List of [B, 3, H, W]."""
-    groups = layer_groups(depth_order(g, camera), num_layers)
-    return [
-        render(g.take(idx), camera, backend, background).image
-        for idx in groups
-    ]
+    groups = layer_groups(depth_order(g, scene), num_layers)
+    return [scene.render(g.take(idx)).image for idx in groups]
 
 
 def visible_layer_map(g: Gaussians,
-                      camera: Camera,
+                      scene: Scene,
                       num_layers: int,
-                      tau: float = 0.05,
-                      backend: str = 'auto',
-                      background: Optional[Sequence[float]] = None) -> Tensor:
+                      tau: float = 0.05) -> Tensor:
     """Per pixel, the nearest depth group that visibly changes it.
 
     Groups are added back to front (farthest first); after adding group l
@@ -79,8 +67,8 @@ def visible_layer_map(g: Gaussians,
     Returns:
         Long tensor [B, H, W] with ids in [0, num_layers].
     """
-    groups = layer_groups(depth_order(g, camera), num_layers)
-    B, H, W = g.batch_size, camera.height, camera.width
+    groups = layer_groups(depth_order(g, scene), num_layers)
+    B, H, W = g.batch_size, scene.height, scene.width
     ids = torch.full((B, H, W),
                      num_layers,
                      dtype=torch.long,
@@ -88,10 +76,9 @@ def visible_layer_map(g: Gaussians,
     prev = None
     for l in reversed(range(num_layers)):
         sel = torch.cat(groups[l:], dim=1)  # groups l .. far end
-        img = render(g.take(sel), camera, backend, background).image
-        if prev is None:
-            prev = render(g.take(sel[:, :0]), camera, backend,
-                          background).image  # background only
+        img = scene.render(g.take(sel)).image
+        if prev is None:  # background only
+            prev = scene.render(g.take(sel[:, :0])).image
         changed = (img - prev).abs().amax(dim=1) > tau  # [B, H, W]
         ids[changed] = l
         prev = img
@@ -113,15 +100,13 @@ def id_edges(ids: Tensor, num_layers: int) -> Tensor:
 
 
 def layer_edges(g: Gaussians,
-                camera: Camera,
+                scene: Scene,
                 layer_counts: Sequence[int] = (4, 8, 16, 32),
-                tau: float = 0.05,
-                backend: str = 'auto') -> Tensor:
+                tau: float = 0.05) -> Tensor:
     """Edge strength averaged over several layerings (``l@N`` for N in
     ``layer_counts``, capped at the number of Gaussians). [B, H, W]"""
     counts = sorted({min(n, g.num_gaussians) for n in layer_counts})
     maps = [
-        id_edges(visible_layer_map(g, camera, n, tau, backend), n)
-        for n in counts
+        id_edges(visible_layer_map(g, scene, n, tau), n) for n in counts
     ]
     return torch.stack(maps).mean(0)

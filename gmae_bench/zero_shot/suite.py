@@ -3,14 +3,13 @@ score figure-ground (IoU) and edges (ODS / OIS / AP), save pictures."""
 import json
 import os
 import os.path as osp
-from typing import Dict, Optional, Sequence
+from typing import Dict, Sequence
 
 import numpy as np
 import torch
 from PIL import Image
 
 from ..datasets import read_image, read_rgb
-from ..render import camera_from_cfg, render
 from ..visualization import layering_figure
 from .baselines import center_prior, pick_figure, sobel_edges, two_means
 from .layers import (PAPER_KS, depth_layers, first_k, layer_edges,
@@ -29,21 +28,33 @@ def load_fixture(data_dir: str, name: str, size: int):
     return img, inst
 
 
-def _inputs(model, img: np.ndarray) -> torch.Tensor:
-    """[H, W, 3] RGB in [0, 1] -> normalised model input [1, 3, H, W]."""
-    x = torch.from_numpy(img).permute(2, 0, 1)[None] * 255.0
-    dp = model.data_preprocessor
-    if getattr(dp, '_enable_normalize', False):
-        x = (x - dp.mean.cpu()) / dp.std.cpu()
-    return x
-
-
 @torch.no_grad()
-def _decode(model, img: np.ndarray, mask_ratio: float, seed: int):
+def decode(model, img: np.ndarray, mask_ratio: float, seed: int) -> dict:
+    """``model.reconstruct`` of one photo [H, W, 3] in [0, 1], with the
+    masking noise drawn from ``seed``."""
+    device = next(model.parameters()).device
+    pixels = torch.from_numpy(img).permute(2, 0, 1)[None].to(device)
     torch.manual_seed(seed)
-    latent, mask, ids = model.backbone.forward_masked(
-        _inputs(model, img), mask_ratio)
-    return model.decoder(latent, ids), mask
+    return model.reconstruct(model.pixels_to_inputs(pixels), mask_ratio)
+
+
+def read_index(data_dir: str) -> list:
+    """The fixture list ``data_dir/index.json`` (named errors)."""
+    path = osp.join(data_dir, 'index.json')
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'{path} not found: run scripts/setup_env.sh '
+            '(scripts/prepare_data.py) or pass --data')
+    try:
+        with open(path) as f:
+            index = json.load(f)
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{path} is not valid JSON ({e.msg}, line '
+                         f'{e.lineno})') from e
+    if not isinstance(index, list) or not all(
+            isinstance(i, dict) and 'name' in i for i in index):
+        raise ValueError(f'{path}: expected a list of {{"name": ...}}')
+    return index
 
 
 def run_suite(gmae,
@@ -55,12 +66,12 @@ def run_suite(gmae,
               tau: float = 0.05,
               fg_layers: int = 2,
               ks: Sequence[int] = PAPER_KS,
-              seed: int = 0,
-              backend: str = 'auto') -> Dict:
+              seed: int = 0) -> Dict:
     """Evaluate every fixture in ``data_dir/index.json``.
 
     Args:
-        gmae: A GMAE ``MaskedAutoencoder`` (eval mode, CPU or GPU).
+        gmae: A GMAE ``MaskedAutoencoder`` (eval mode, CPU or GPU); it
+            renders with its head's own camera, backend and background.
         mae: Optional MAE model for the reconstruction baselines.
         mask_ratio: Fraction of patches hidden from the encoder (0: the
             Gaussians describe the whole image).
@@ -71,8 +82,9 @@ def run_suite(gmae,
     Returns:
         The summary written to ``out_dir/zero_shot.json``.
     """
-    index = json.load(open(osp.join(data_dir, 'index.json')))
+    index = read_index(data_dir)
     size = gmae.backbone.img_size
+    scene = gmae.head.scene(size, size)
     os.makedirs(osp.join(out_dir, 'vis'), exist_ok=True)
     fg_methods = ['gmae_layers', 'center_prior'
                   ] + (['mae_recon_2means'] if mae is not None else [])
@@ -84,12 +96,10 @@ def run_suite(gmae,
     for item in index:
         img, inst = load_fixture(data_dir, item['name'], size)
         fg_gt, edge_gt = inst > 0, id_boundaries(inst)
-        pred, _ = _decode(gmae, img, mask_ratio, seed)
-        g = gmae.head.gaussians(pred)
-        camera = camera_from_cfg(gmae.head.camera_cfg, size, size)
-        recon = render(g, camera, backend, gmae.head.background).image
-        recon_np = recon[0].clamp(0, 1).permute(1, 2, 0).cpu().numpy()
-        ids2 = visible_layer_map(g, camera, fg_layers, tau, backend)[0]
+        rec = decode(gmae, img, mask_ratio, seed)
+        g = rec['gaussians']
+        recon_np = rec['recon'][0].permute(1, 2, 0).cpu().numpy()
+        ids2 = visible_layer_map(g, scene, fg_layers, tau)[0]
         fg = {
             'gmae_layers':
             pick_figure([(ids2 == l).cpu().numpy() for l in range(fg_layers)]),
@@ -98,19 +108,15 @@ def run_suite(gmae,
         }
         edges = {
             'gmae_layers':
-            layer_edges(g, camera, layer_counts, tau,
-                        backend)[0].cpu().numpy(),
+            layer_edges(g, scene, layer_counts, tau)[0].cpu().numpy(),
             'gmae_recon_sobel':
             sobel_edges(recon_np),
             'image_sobel':
             sobel_edges(img)
         }
         if mae is not None:
-            mae_pred, _ = _decode(mae, img, mask_ratio, seed)
-            mae_recon = mae.head.reconstruct(
-                mae_pred,
-                torch.from_numpy(img).permute(2, 0, 1)[None])
-            mae_np = mae_recon[0].clamp(0, 1).permute(1, 2, 0).cpu().numpy()
+            mae_rec = decode(mae, img, mask_ratio, seed)['recon']
+            mae_np = mae_rec[0].permute(1, 2, 0).cpu().numpy()
             fg['mae_recon_2means'] = pick_figure(two_means(mae_np))
             edges['mae_recon_sobel'] = sobel_edges(mae_np)
         scores = {m: iou(fg[m], fg_gt) for m in fg_methods}
@@ -123,8 +129,8 @@ def run_suite(gmae,
         layering_figure(
             osp.join(out_dir, 'vis', f"{item['name']}.png"), img, recon_np, {
                 k: v[0]
-                for k, v in first_k(g, camera, ks, backend).items()
-            }, [x[0] for x in depth_layers(g, camera, 8, backend)],
+                for k, v in first_k(g, scene, ks).items()
+            }, [x[0] for x in depth_layers(g, scene, 8)],
             edges['gmae_layers'], fg_gt, fg['gmae_layers'])
     summary = dict(
         n_images=len(index),
@@ -154,21 +160,3 @@ def run_suite(gmae,
     with open(osp.join(out_dir, 'zero_shot.json'), 'w') as f:
         json.dump(summary, f, indent=1)
     return summary
-
-
-def load_model(config: str, checkpoint: Optional[str], device: str = 'cpu'):
-    """Build a MaskedAutoencoder from a config and load a checkpoint
-    strictly (None keeps the random init, for tests)."""
-    from mmengine.config import Config
-
-    import gmae_bench.models  # noqa: F401
-    from gmae_bench.registry import MODELS
-    from gmae_bench.utils.checkpoint import (check_fits, load_checkpoint_file,
-                                             state_dict_of)
-    model = MODELS.build(Config.fromfile(config).model)
-    model.init_weights()
-    if checkpoint is not None:
-        sd = state_dict_of(load_checkpoint_file(checkpoint))
-        check_fits(model.state_dict(), sd, checkpoint, config)
-        model.load_state_dict(sd)
-    return model.to(device).eval()

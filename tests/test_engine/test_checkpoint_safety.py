@@ -16,7 +16,7 @@ from gmae_bench.utils.checkpoint import (ALLOW_PICKLE_ENV, CheckpointError,
                                          latest_checkpoint,
                                          load_checkpoint_file,
                                          load_from_gmae_bench)
-from tests.conftest import TINY_VIT, build
+from tests.helpers import TINY_VIT, build
 
 
 class Payload:

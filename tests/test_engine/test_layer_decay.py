@@ -2,7 +2,7 @@ import pytest
 from torch import nn
 
 from gmae_bench.engine import LayerDecayOptimWrapperConstructor
-from tests.conftest import TINY_VIT, build
+from tests.helpers import TINY_VIT, build
 
 
 def fb_param_groups(backbone, head, weight_decay, layer_decay):
@@ -94,7 +94,7 @@ def test_mmpretrain_classifier_depth_is_used():
     from mmengine.registry import DefaultScope
     from mmpretrain.registry import MODELS
 
-    import gmae_bench.classification  # noqa: F401
+    import gmae_bench.batch_augments  # noqa: F401
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         model = MODELS.build(
             dict(

@@ -10,7 +10,7 @@ from PIL import Image
 from gmae_bench.datasets import ImageDecodeError, LoadImage
 from gmae_bench.engine.atomic_io import AtomicLocalBackend
 from gmae_bench.utils.checkpoint import CheckpointError, latest_checkpoint
-from tests.conftest import TINY_VIT, build
+from tests.helpers import TINY_VIT, build
 
 
 # --- atomic writes --------------------------------------------------------
@@ -91,7 +91,7 @@ def test_corrupt_truncated_and_missing_images_are_named(tmp_path):
 def test_missing_data_root_names_the_config_key():
     from mmengine.config import Config
 
-    from gmae_bench.utils.config import check_data_paths
+    from gmae_bench.apis import check_data_paths
     cfg = Config(
         dict(
             train_dataloader=dict(
@@ -119,7 +119,8 @@ def test_strict_load_hook_names_file_and_keys():
 
     from gmae_bench.engine import StrictLoadHook
     model = build(dict(TINY_VIT))
-    runner = SimpleNamespace(model=model, _load_from='other_model.pth')
+    runner = SimpleNamespace(
+        model=model, cfg=dict(load_from='other_model.pth'))
     ok = dict(state_dict=model.state_dict())
     StrictLoadHook().after_load_checkpoint(runner, ok)  # fits: silent
     bad = dict(state_dict={'conv.weight': torch.zeros(1)})

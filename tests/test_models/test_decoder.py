@@ -1,7 +1,7 @@
 import torch
 
 from gmae_bench.models.vit import random_masking
-from tests.conftest import TINY_DECODER, build
+from tests.helpers import TINY_DECODER, build
 
 DEC = dict(TINY_DECODER, num_patches=16, in_dims=32)
 

@@ -6,7 +6,7 @@ import torch
 
 from gmae_bench.utils.checkpoint import (FB_MAE_KEYS, CheckpointError,
                                          to_model_layout)
-from tests.conftest import build
+from tests.helpers import build
 from tests.reference.fb_mae import FBMaskedAutoencoderViT
 
 DIMS = dict(embed=32, depth=2, heads=2, dec=16, dec_depth=1, dec_heads=2)
@@ -111,7 +111,7 @@ def test_fb_full_checkpoint_feeds_a_downstream_backbone(tmp_path):
     checkpoint and leaves the decoder out."""
     path = tmp_path / 'full.pth'
     torch.save({'model': _fb_model(True).state_dict()}, path)
-    from tests.conftest import TINY_VIT
+    from tests.helpers import TINY_VIT
     vit = build(
         dict(
             TINY_VIT,

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from tests.conftest import build
+from tests.helpers import build
 
 
 def fb_forward_loss(imgs, pred, mask, p, norm_pix_loss):

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from tests.conftest import build
+from tests.helpers import build
 
 
 def _batch(n=2, size=32):

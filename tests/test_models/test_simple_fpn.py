@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from tests.conftest import build
+from tests.helpers import build
 
 
 @pytest.mark.parametrize('num_outs', [4, 5])

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from gmae_bench.models.vit import random_masking
-from tests.conftest import TINY_VIT, build
+from tests.helpers import TINY_VIT, build
 
 
 def test_masking_keeps_ratio_and_restores_order():

@@ -3,7 +3,7 @@ decomposed relative positions (timm / ViTDet parameter names)."""
 import pytest
 import torch
 
-from tests.conftest import TINY_VIT, build
+from tests.helpers import TINY_VIT, build
 
 GRID = dict(TINY_VIT, img_size=64, out_type='featmap')  # 8x8 patch grid
 

@@ -5,7 +5,8 @@ import torch
 
 from gmae_bench.render import cpu_kernel, gmae_camera, render, resolve_backend
 from gmae_bench.render.camera import background_tensor
-from gmae_bench.render.torch_backend import render_torch
+from gmae_bench.render.cpu_kernel import composite_compiled
+from gmae_bench.render.torch_backend import composite_chunked, render_torch
 
 from .test_torch_backend import brute_force, ortho_camera, random_gaussians
 
@@ -19,7 +20,12 @@ def float32(g):
 
 def values_and_grads(g, cam, tile, compiled, seed=0):
     bg = background_tensor((0.1, 0.5, 0.9), g.batch_size, 3, g.means)
-    image, alpha = render_torch(g, cam, bg, tile_size=tile, compiled=compiled)
+    image, alpha = render_torch(
+        g,
+        cam,
+        bg,
+        tile_size=tile,
+        compositor=composite_compiled if compiled else composite_chunked)
     w = torch.randn(image.shape, generator=torch.Generator().manual_seed(seed))
     params = [g.means, g.quats, g.scales, g.opacities, g.colors]
     return image, alpha, torch.autograd.grad((image * w).sum(), params)
@@ -90,13 +96,16 @@ def test_auto_takes_the_kernel_for_float32_cpu_tensors():
 def test_failed_build_names_the_command(monkeypatch, tmp_path):
     monkeypatch.setenv('CC', 'false')
     with pytest.raises(RuntimeError, match="'false .*tile_composite.c"):
-        cpu_kernel._compile(str(tmp_path / 'k.so'))
+        cpu_kernel.compile_library(str(tmp_path / 'k.so'))
     assert list(tmp_path.iterdir()) == []  # no half-built library left
 
 
 def test_unavailable_kernel_says_why_and_auto_falls_back(monkeypatch):
-    monkeypatch.setattr(cpu_kernel, '_lib', None)
-    monkeypatch.setattr(cpu_kernel, '_error', 'RuntimeError: no C compiler')
+    def fails():
+        raise RuntimeError("the compiled CPU compositor is unavailable (use "
+                           "backend='torch'): RuntimeError: no C compiler")
+
+    monkeypatch.setattr(cpu_kernel, 'load', fails)
     assert resolve_backend('auto', torch.zeros(1)) == 'torch'
     with pytest.raises(
             RuntimeError, match=r"\(use backend='torch'\): .*no C compiler"):
@@ -105,7 +114,7 @@ def test_unavailable_kernel_says_why_and_auto_falls_back(monkeypatch):
 
 def test_build_goes_to_the_cache_dir(monkeypatch, tmp_path):
     monkeypatch.setenv('GMAE_BENCH_CACHE', str(tmp_path))
-    path = cpu_kernel._library_path()
+    path = cpu_kernel.library_path()
     assert path.startswith(str(tmp_path))
-    cpu_kernel._compile(path)
+    cpu_kernel.compile_library(path)
     assert [p.name for p in tmp_path.iterdir()] == [path.split('/')[-1]]

@@ -86,6 +86,14 @@ def brute_force(g: Gaussians, cam: Camera, bg) -> torch.Tensor:
     return out
 
 
+def chunks(n: int):
+    """The chunked compositor with ~n values per chunk."""
+    from functools import partial
+
+    from gmae_bench.render.torch_backend import composite_chunked
+    return partial(composite_chunked, chunk_elems=n)
+
+
 def random_gaussians(B, N, scale_max=1.5, opacity_bias=0.0, seed=0):
     g = torch.Generator().manual_seed(seed)
     raw = torch.randn(B, N, 14, generator=g, dtype=torch.float64) * 1.5
@@ -186,7 +194,7 @@ def test_both_scan_paths_match_dense(monkeypatch, scan_loop_max):
     cam = ortho_camera(16)
     from gmae_bench.render.camera import background_tensor
     bg = background_tensor(None, 2, 3, g.means)
-    ours = render_torch(g, cam, bg, chunk_elems=1 << 26)[0]  # wide chunks
+    ours = render_torch(g, cam, bg, compositor=chunks(1 << 26))[0]  # wide chunks
     dense = render(g, cam, 'dense').image
     torch.testing.assert_close(ours, dense, atol=1e-10, rtol=1e-10)
     w = torch.randn_like(dense)
@@ -201,8 +209,8 @@ def test_chunk_size_changes_nothing():
     cam = ortho_camera(32)
     from gmae_bench.render.camera import background_tensor
     bg = background_tensor(None, 2, 3, g.means)
-    small = render_torch(g, cam, bg, chunk_elems=1)[0]  # one entry/chunk
-    big = render_torch(g, cam, bg, chunk_elems=1 << 26)[0]
+    small = render_torch(g, cam, bg, compositor=chunks(1))[0]  # one entry/chunk
+    big = render_torch(g, cam, bg, compositor=chunks(1 << 26))[0]
     torch.testing.assert_close(small, big, atol=1e-6, rtol=1e-5)
 
 

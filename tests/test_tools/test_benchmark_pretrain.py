@@ -19,7 +19,7 @@ def test_prints_ratios_measured_side_by_side(capsys):
 
 def test_render_clock_counts_the_render_backward_inside_a_step(
         tiny_gmae_cfg):
-    from tests.conftest import build
+    from tests.helpers import build
     model = build(tiny_gmae_cfg)
     clock = benchmark_pretrain.RenderClock(model.head, 'cpu')
     loss = model.loss(torch.randn(2, 3, 32, 32))['loss']

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.conftest import run_tool as run
+from tests.helpers import run_tool as run
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import time
 import pytest
 import torch
 
-from tests.conftest import ROOT, run_status
+from tests.helpers import ROOT, run_status
 
 pytestmark = pytest.mark.slow
 FAST = [

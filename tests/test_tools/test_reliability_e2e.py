@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image
 
-from tests.conftest import run_status
+from tests.helpers import run_status
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.conftest import ROOT, run_status, run_tool
+from tests.helpers import ROOT, run_status, run_tool
 
 FAST = [
     'train_dataloader.dataset.times=1', 'train_dataloader.num_workers=0',

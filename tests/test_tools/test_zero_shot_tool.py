@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tests.conftest import run_status, run_tool
+from tests.helpers import run_status, run_tool
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import torch
 
 from gmae_bench.utils.checkpoint import (CheckpointError, backbone_state_dict,
                                          load_checkpoint_file)
-from tests.conftest import TINY_VIT, build
+from tests.helpers import TINY_VIT, build
 
 
 def vit(**kw):

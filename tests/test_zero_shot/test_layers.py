@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from gmae_bench.render import Gaussians, gmae_camera, render
+from gmae_bench.render import Gaussians, Scene, gmae_camera
 from gmae_bench.zero_shot import (depth_layers, depth_order, first_k, id_edges,
                                   layer_edges, layer_groups, visible_layer_map)
 
@@ -17,7 +17,7 @@ def scene(specs):
         colors=f([list(c) for *_, c in specs]))
 
 
-CAM = gmae_camera(32, 32, size_by_depth=False)
+CAM = Scene(gmae_camera(32, 32, size_by_depth=False))
 
 
 def test_depth_order_nearest_first():
@@ -39,7 +39,7 @@ def test_first_k_with_all_gaussians_is_the_full_render():
     g = scene([(-.5, 0, 0.2, .15, (1, 0, 0)), (.5, 0, -0.2, .15, (0, 1, 0))])
     renders = first_k(g, CAM, ks=(1, 32))
     assert sorted(renders) == [1, 2]
-    torch.testing.assert_close(renders[2], render(g, CAM).image)
+    torch.testing.assert_close(renders[2], CAM.render(g).image)
     # the single nearest Gaussian is the green one (z = -0.2)
     only = renders[1][0, :, 16, 24]
     assert only[1] > 0.9 and only[0] < 0.1

@@ -1,5 +1,5 @@
 /* Tile compositing on the CPU: forward and backward of
- * gmae_bench.render.torch_backend._RasterizeTiles, one tile at a time.
+ * the torch backend's chunked compositor, one tile at a time.
  *
  * A (Gaussian, tile) pair's exponent log(o) - sigma is a quadratic in
  * tile-local pixel coordinates with 6 coefficients [x^2, xy, y^2, x, y, 1]
@@ -18,12 +18,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#define MAX_P 256 /* tile_size <= 16 */
-#define MAX_C 8
-#define ALPHA_THRESHOLD (1.0f / 255.0f)
-#define MAX_ALPHA 0.999f
-#define T_STOP 1e-4f
-#define LOG_FLOOR (-5.5413f - 10.0f) /* log(1/255) - 10: keeps expf fast */
+/* Buffer sizes come from cpu_kernel.py (-DGMAE_MAX_P=..., -DGMAE_MAX_C=...),
+ * the compositing rules through the Setup struct: one definition each. */
+#if !defined(GMAE_MAX_P) || !defined(GMAE_MAX_C)
+#error "build through gmae_bench/render/cpu_kernel.py"
+#endif
 
 typedef struct {
     const float *coeffs;  /* [M, 6] */
@@ -34,10 +33,14 @@ typedef struct {
     const uint8_t *inside; /* [T, P]: pixel lies inside the image */
     int64_t num_tiles;    /* tiles per image */
     int C, tile_size, clamp;
+    float alpha_min;  /* alphas below are skipped (1/255) */
+    float alpha_max;  /* alphas are clamped here (0.999) */
+    float t_stop;     /* a pixel stops before T would reach this (1e-4) */
+    float log_floor;  /* exponent floor that keeps expf fast */
 } Setup;
 
 /* The tile-local pixel coordinates and, for tile `t`, which pixels lie
- * inside the image (1) or overhang it (0): torch_backend._TileGrid's. */
+ * inside the image (1) or overhang it (0): the TileGrid's. */
 static void tile_basis(const Setup *s, int64_t t, float *bx, float *by,
                        float *inside) {
     const int P = s->tile_size * s->tile_size;
@@ -48,11 +51,12 @@ static void tile_basis(const Setup *s, int64_t t, float *bx, float *by,
     }
 }
 
-static inline float pair_alpha(const float *q, float x, float y, int clamp) {
+static inline float pair_alpha(const Setup *s, const float *q, float x,
+                               float y, int clamp) {
     float e = q[0] * x * x + q[1] * x * y + q[2] * y * y + q[3] * x +
               q[4] * y + q[5];
-    float a = expf(fmaxf(e, LOG_FLOOR));
-    return clamp ? fminf(a, MAX_ALPHA) : a;
+    float a = expf(fmaxf(e, s->log_floor));
+    return clamp ? fminf(a, s->alpha_max) : a;
 }
 
 /* image [R, C, P]: colour + T * background; T_out [R, P]: final
@@ -62,8 +66,8 @@ void gmae_composite_forward(const Setup *s, int64_t r_begin, int64_t r_end,
                             int64_t r_step, float *image, float *T_out,
                             int32_t *stop_out) {
     const int C = s->C, P = s->tile_size * s->tile_size;
-    float bx[MAX_P], by[MAX_P], alive[MAX_P], T[MAX_P], stop[MAX_P];
-    float w[MAX_P], acc[MAX_C][MAX_P];
+    float bx[GMAE_MAX_P], by[GMAE_MAX_P], alive[GMAE_MAX_P], T[GMAE_MAX_P], stop[GMAE_MAX_P];
+    float w[GMAE_MAX_P], acc[GMAE_MAX_C][GMAE_MAX_P];
     for (int64_t r = r_begin; r < r_end; r += r_step) {
         const int64_t n = s->counts[r], first = s->starts[r];
         const float *bg = s->background + (r / s->num_tiles) * C;
@@ -80,10 +84,10 @@ void gmae_composite_forward(const Setup *s, int64_t r_begin, int64_t r_end,
             const float *col = s->colors + C * (first + j);
             float stopped = 0.0f;
             for (int p = 0; p < P; ++p) {
-                const float a = pair_alpha(q, bx[p], by[p], s->clamp);
-                const float live = (a >= ALPHA_THRESHOLD) ? alive[p] : 0.0f;
+                const float a = pair_alpha(s, q, bx[p], by[p], s->clamp);
+                const float live = (a >= s->alpha_min) ? alive[p] : 0.0f;
                 const float next_T = T[p] * (1.0f - a);
-                const float st = (next_T <= T_STOP) ? live : 0.0f;
+                const float st = (next_T <= s->t_stop) ? live : 0.0f;
                 const float ok = live - st;
                 w[p] = ok * a * T[p];
                 T[p] += ok * (next_T - T[p]);
@@ -113,8 +117,8 @@ void gmae_composite_backward(const Setup *s, int64_t r_begin, int64_t r_end,
                              const float *T_final, const int32_t *stop_in,
                              float *g_coeffs, float *g_colors) {
     const int C = s->C, P = s->tile_size * s->tile_size;
-    float bx[MAX_P], by[MAX_P], inside[MAX_P], T[MAX_P], stop[MAX_P];
-    float behind[MAX_P], gc[MAX_P], w[MAX_P];
+    float bx[GMAE_MAX_P], by[GMAE_MAX_P], inside[GMAE_MAX_P], T[GMAE_MAX_P], stop[GMAE_MAX_P];
+    float behind[GMAE_MAX_P], gc[GMAE_MAX_P], w[GMAE_MAX_P];
     for (int64_t r = r_begin; r < r_end; r += r_step) {
         const int64_t n = s->counts[r], first = s->starts[r];
         if (n == 0)
@@ -144,12 +148,12 @@ void gmae_composite_backward(const Setup *s, int64_t r_begin, int64_t r_end,
                     gc[p] += col[c] * g[c * P + p];
             float g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0;
             for (int p = 0; p < P; ++p) {
-                float a = pair_alpha(q, bx[p], by[p], 0);
+                float a = pair_alpha(s, q, bx[p], by[p], 0);
                 const float unclamped =
-                    (s->clamp && a >= MAX_ALPHA) ? 0.0f : 1.0f;
-                a = s->clamp ? fminf(a, MAX_ALPHA) : a;
+                    (s->clamp && a >= s->alpha_max) ? 0.0f : 1.0f;
+                a = s->clamp ? fminf(a, s->alpha_max) : a;
                 const float live =
-                    (a >= ALPHA_THRESHOLD && (float)j < stop[p]) ? 1.0f
+                    (a >= s->alpha_min && (float)j < stop[p]) ? 1.0f
                                                                  : 0.0f;
                 a *= live;
                 const float inv = 1.0f / (1.0f - a);

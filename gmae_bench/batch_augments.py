@@ -1,9 +1,8 @@
-"""mmpretrain-side pieces for the classification configs (imported through
-their ``custom_imports``; plain ``import gmae_bench`` never needs mmpretrain).
-
-``TimmMixup`` runs timm's Mixup/CutMix inside mmpretrain's
-``ClsDataPreprocessor`` (``model.train_cfg.augments``), as FB-MAE's
-fine-tuning does.
+"""Batch augments for mmpretrain's ``ClsDataPreprocessor``
+(``model.train_cfg.augments``): ``TimmMixup`` runs timm's Mixup / CutMix
+switching, as FB-MAE's fine-tuning does. Imported by the classification
+configs' ``custom_imports``; plain ``import gmae_bench`` never needs
+mmpretrain.
 """
 from typing import Tuple
 

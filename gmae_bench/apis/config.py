@@ -282,7 +282,7 @@ def _mixed_precision(cfg: Config, amp: bool) -> None:
 
 def _resume(cfg: Config, resume: Optional[str]) -> None:
     if resume == 'auto':
-        from .checkpoint import latest_checkpoint
+        from ..utils.checkpoint import latest_checkpoint
         latest = latest_checkpoint(cfg.work_dir)
         cfg.resume, cfg.load_from = latest is not None, latest
         print_log(
@@ -350,6 +350,6 @@ def _init_cpu_distributed(cfg: Config) -> None:
 
 def check_data_paths(cfg: Config, phases: Sequence[str]) -> None:
     """Fail early when a file the run needs is missing (see
-    :func:`gmae_bench.utils.config_check.check_paths`)."""
+    :func:`gmae_bench.apis.config_check.check_paths`)."""
     from .config_check import check_paths
     check_paths(cfg, phases)

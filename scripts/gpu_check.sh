@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The CUDA path in one command, on a machine with a GPU (under 10 minutes
+# on one GPU once set up):
+#   1. scripts/setup_env.sh in its CUDA mode (mmcv with CUDA ops for this
+#      GPU, gsplat's CUDA extension compiled; it fails unless RoIAlign and
+#      nms run on CUDA tensors and gsplat renders);
+#   2. the CUDA tests: gsplat against the torch backend (values and
+#      gradients), mmcv's CUDA ops, AMP steps (pytest -m cuda);
+#   3. tools/benchmark_gpu.py: MAE / GMAE ViT-B step time at batch 64 and
+#      the largest batch that fits, images/s, render share, peak memory,
+#      and one Mask R-CNN (1024 px) and one UperNet (512 px) iteration;
+#      the table goes to work_dirs/gpu_check.md (device named in it).
+# Without a CUDA device it says so and exits 2.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+PY=.venv/bin/python
+if [ ! -x "$PY" ]; then PY=${PYTHON:-python3.11}; fi
+if ! "$PY" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+  echo "gpu_check: no CUDA device is visible (torch.cuda.is_available() is False);" \
+       "run this on a machine with an NVIDIA GPU and its driver." >&2
+  exit 2
+fi
+start=$(date +%s)
+GMAE_BUILD=cuda scripts/setup_env.sh
+echo "[gpu_check] set-up done in $(( $(date +%s) - start )) s"
+t0=$(date +%s)
+.venv/bin/python -m pytest tests -m cuda -q -p no:cacheprovider -ra
+.venv/bin/python tools/benchmark_gpu.py --out work_dirs/gpu_check.md "$@"
+echo "[gpu_check] tests + benchmark in $(( $(date +%s) - t0 )) s; table in work_dirs/gpu_check.md"
