@@ -143,9 +143,8 @@ def downstream_iteration(config: str, args, batch: int) -> dict:
     from mmengine.registry import MODELS, init_default_scope
     cfg = Config.fromfile(config)
     init_default_scope(cfg.default_scope)
-    model_cfg = cfg.model.to_dict()
-    model_cfg['backbone'].pop('init_cfg', None)
-    model = MODELS.build(model_cfg).to(args.device).train()
+    cfg.model.backbone.pop('init_cfg', None)  # random weights will do
+    model = MODELS.build(cfg.model).to(args.device).train()
     model.init_weights()
     data = (_det_batch if cfg.default_scope == 'mmdet' else _seg_batch)(
         cfg, batch)

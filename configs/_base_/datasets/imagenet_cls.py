@@ -4,11 +4,9 @@
 data_root = 'data/imagenet/'
 bgr_mean = [103.53, 116.28, 123.675]
 train_pipeline = [
-    dict(type='gmae_bench.LoadImage'),
-    dict(
-        type='RandomResizedCrop',
+    dict(  # LoadImage + RandomResizedCrop(0.08-1, bicubic) in one step
+        type='gmae_bench.LoadRandomResizedCrop',
         scale=224,
-        backend='pillow',
         interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(

@@ -3,11 +3,9 @@
 # + flip only; val: resize short side 256 (bicubic), centre crop 224.
 _base_ = './imagenet_cls.py'
 train_pipeline = [
-    dict(type='gmae_bench.LoadImage'),
-    dict(
-        type='RandomResizedCrop',
+    dict(  # LoadImage + RandomResizedCrop(0.08-1, bicubic) in one step
+        type='gmae_bench.LoadRandomResizedCrop',
         scale=224,
-        backend='pillow',
         interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackInputs'),

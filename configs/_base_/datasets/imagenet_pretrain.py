@@ -1,12 +1,13 @@
 # ImageNet-1k pretraining data: RandomResizedCrop(0.2-1, bicubic) + flip.
+# LoadRandomResizedCrop = LoadImage + mmpretrain's RandomResizedCrop in one
+# step (same crop boxes, crop chosen before decoding, JPEG draft decoding):
+# see tools/benchmark_data.py.
 data_root = 'data/imagenet/'
 train_pipeline = [
-    dict(type='gmae_bench.LoadImage'),
     dict(
-        type='RandomResizedCrop',
+        type='gmae_bench.LoadRandomResizedCrop',
         scale=224,
         crop_ratio_range=(0.2, 1.0),
-        backend='pillow',
         interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackInputs'),

