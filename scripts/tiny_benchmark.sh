@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The whole MAE-vs-GMAE pipeline at CPU scale on the real fixtures:
-# tiny pretraining (both methods), fine-tune + linear probe (Fashion-MNIST
+# tiny pretraining (MAE with and without norm_pix, GMAE), fine-tune +
+# linear probe (Fashion-MNIST
 # subset), Mask R-CNN + UperNet (labelme's VOC photos), the zero-shot suite,
-# then tools/compare.py -> work_dirs/compare/. About 25 min on 2 cores.
+# then tools/compare.py -> work_dirs/compare/. About 30 min on 2 cores.
 # Scores are pipeline checks on tiny data, not benchmark numbers.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 scripts/setup_env.sh
 PY=.venv/bin/python
+[ -f work_dirs/mae-pixel_pretrain_vit_tiny/epoch_30.pth ] ||
+  $PY tools/train.py configs/mae-pixel_pretrain_vit_tiny.py
 for m in mae gmae; do
   [ -f work_dirs/${m}_pretrain_vit_tiny/epoch_30.pth ] ||
     $PY tools/train.py configs/${m}_pretrain_vit_tiny.py

@@ -190,10 +190,10 @@ def check_option_keys(cfg: Config, options: Dict[str, Any]) -> None:
             if i == 0:
                 break  # a new runner setting (checked above)
             last = i == len(parts) - 1
-            allowed = _allowed_new(parts[:i], node, scope, value) \
-                if last else set()
-            if last and (allowed is None or part in allowed):
-                break
+            allowed = _allowed_new(parts[:i], node, scope,
+                                   value if last else {})
+            if allowed is None or part in allowed:
+                break  # a new argument (a dict below it is not checked)
             choices = set(node) | (allowed or set())
             raise ConfigKeyError(
                 f"--cfg-options {key}: '{part}' is not a key of {where}"

@@ -4,7 +4,7 @@ MAE: visible latents + one mask token per hidden patch, unshuffled to patch
 order -> ``[B, L, p*p*3]``.
 GMAE (``num_queries=k``): visible latents followed by ``k`` learnable query
 tokens, no mask tokens -> ``[B, k, 14]``, one Gaussian per query
-(the latent tokens' outputs are discarded; METHOD.md 2.1).
+(the latent tokens' outputs are discarded, as in the paper; docs/method.md).
 """
 from functools import partial
 from typing import Optional

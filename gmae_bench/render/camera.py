@@ -21,7 +21,7 @@ class Camera:
         size_by_depth: Divide scales by the view depth before an ortho
             projection, so centres map orthographically but sizes shrink as
             ``fx*s/z``: what the authors' gsplat v0.1.0 call did
-            (METHOD.md, "Camera").
+            (docs/method.md, "Camera").
     """
     width: int
     height: int

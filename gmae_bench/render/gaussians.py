@@ -5,7 +5,8 @@ from dataclasses import dataclass, fields
 import torch
 from torch import Tensor
 
-# Layout of one raw 14-dim decoder output (authors' code order, METHOD.md).
+# Layout of one raw 14-dim decoder output (the GMAE authors' code order,
+# docs/method.md).
 RAW_DIM = 14
 SLICES = dict(
     means=slice(0, 3),  # centre p, tanh(x/2) in (-1, 1)^3
@@ -80,7 +81,7 @@ def shoemake_quaternion(u: Tensor) -> Tensor:
 
 
 def gaussians_from_raw(raw: Tensor, scale_max: float = 1.0) -> Gaussians:
-    """Activate raw decoder outputs into Gaussians (GMAE, METHOD.md 2.2).
+    """Activate raw decoder outputs into Gaussians (docs/method.md).
 
     Args:
         raw: Raw parameters in the :data:`SLICES` layout. [B, N, 14]

@@ -24,7 +24,7 @@ def test_foreground_masks_match_their_photos(data_root):
         assert fg.shape == (img.size[1], img.size[0])
         assert 0.05 < fg.mean() < 0.95
     quokka = next(i for i in index if i['name'] == 'quokka')
-    assert abs(quokka['fg_fraction'] - 0.303) < 0.01  # DATA.md: 30.3%
+    assert abs(quokka['fg_fraction'] - 0.303) < 0.01  # docs/data.md: 30.3 %
 
 
 def test_voc_coco_annotations(data_root):

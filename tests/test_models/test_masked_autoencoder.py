@@ -92,3 +92,15 @@ def test_truncated_photo_is_named_in_the_zero_shot_loader(tmp_path, data_root):
         (src / f'{name}_inst.png').read_bytes())
     with pytest.raises(ImageDecodeError, match=f'{name}.png'):
         load_fixture(str(tmp_path), name, 32)
+
+
+def test_zero_shot_index_errors_name_the_file(tmp_path):
+    from gmae_bench.zero_shot import read_index
+    with pytest.raises(FileNotFoundError, match='index.json not found'):
+        read_index(str(tmp_path))
+    (tmp_path / 'index.json').write_text('[{"name": ')
+    with pytest.raises(ValueError, match='index.json is not valid JSON'):
+        read_index(str(tmp_path))
+    (tmp_path / 'index.json').write_text('[{"nme": "x"}]')
+    with pytest.raises(ValueError, match='expected a list'):
+        read_index(str(tmp_path))

@@ -97,3 +97,15 @@ def test_amp_without_cuda_is_a_clear_error(tmp_path):
         str(tmp_path), '--amp'
     ])
     assert proc.returncode != 0 and '--amp needs a CUDA device' in proc.stderr
+
+
+def test_test_tool_refuses_a_pretraining_config(tmp_path):
+    ckpt = tmp_path / 'x.pth'
+    ckpt.write_bytes(b'')
+    proc = run_status([
+        sys.executable, 'tools/test.py', 'configs/gmae_pretrain_vit_tiny.py',
+        str(ckpt)
+    ])
+    assert proc.returncode != 0
+    assert 'has no test set (test_dataloader / test_evaluator)' in \
+        proc.stderr

@@ -39,3 +39,5 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 log_processor = dict(window_size=10, by_epoch=False)
+# ViTDet all-reduces gradients in fp16 (NCCL only; a no-op on gloo / CPU)
+custom_hooks = [dict(type='gmae_bench.Fp16CompressionHook')]
