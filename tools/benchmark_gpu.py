@@ -174,22 +174,27 @@ def downstream_iteration(config: str, args, batch: int) -> dict:
         peak_gib=peak_gib(args.device))
 
 
-def _image_size(cfg) -> int:
-    bb = cfg.model.backbone
-    return bb.img_size
-
-
-def _det_batch(cfg, batch: int) -> dict:
-    from mmdet.structures import DetDataSample
-    from mmdet.structures.mask import BitmapMasks
-    from mmengine.structures import InstanceData
-    size = _image_size(cfg)
+def _random_batch(cfg, batch: int, annotate) -> dict:
+    """``batch`` random uint8 images at the config's size, each with the
+    data sample ``annotate(size, generator)`` makes."""
+    size = cfg.model.backbone.img_size
     g = torch.Generator().manual_seed(0)
     inputs, samples = [], []
     for _ in range(batch):
         inputs.append(
             torch.randint(0, 256, (3, size, size), generator=g).to(
                 torch.uint8))
+        samples.append(annotate(size, g))
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def _det_batch(cfg, batch: int) -> dict:
+    """Five random boxes per image, with box-shaped masks."""
+    from mmdet.structures import DetDataSample
+    from mmdet.structures.mask import BitmapMasks
+    from mmengine.structures import InstanceData
+
+    def annotate(size, g):
         n = 5
         xy = torch.rand(n, 2, generator=g) * size * 0.6
         wh = torch.rand(n, 2, generator=g) * size * 0.3 + 16
@@ -208,21 +213,18 @@ def _det_batch(cfg, batch: int) -> dict:
             bboxes=boxes,
             labels=torch.randint(0, 20, (n, ), generator=g),
             masks=BitmapMasks(masks.numpy(), size, size))
-        samples.append(ds)
-    return dict(inputs=inputs, data_samples=samples)
+        return ds
+
+    return _random_batch(cfg, batch, annotate)
 
 
 def _seg_batch(cfg, batch: int) -> dict:
+    """A random label map per image."""
     from mmengine.structures import PixelData
     from mmseg.structures import SegDataSample
-    size = _image_size(cfg)
     classes = cfg.model.decode_head.num_classes
-    g = torch.Generator().manual_seed(0)
-    inputs, samples = [], []
-    for _ in range(batch):
-        inputs.append(
-            torch.randint(0, 256, (3, size, size), generator=g).to(
-                torch.uint8))
+
+    def annotate(size, g):
         ds = SegDataSample(
             metainfo=dict(
                 img_shape=(size, size),
@@ -230,8 +232,9 @@ def _seg_batch(cfg, batch: int) -> dict:
                 pad_shape=(size, size)))
         ds.gt_sem_seg = PixelData(
             data=torch.randint(0, classes, (1, size, size), generator=g))
-        samples.append(ds)
-    return dict(inputs=inputs, data_samples=samples)
+        return ds
+
+    return _random_batch(cfg, batch, annotate)
 
 
 def fmt(v, spec='.1f') -> str:

@@ -320,11 +320,84 @@ class ViT(BaseModule):
         return num_layers - 1, num_layers
 
 
+class RelPosAttention(timm_sam.Attention):
+    """timm's attention with decomposed relative positions, computed
+    without an N x N bias tensor.
+
+    The bias ``q . R_h[row(q) - row(k)] + q . R_w[col(q) - col(k)]`` is a dot
+    product of the query's relative terms (``[N, H]`` and ``[N, W]``) with
+    one-hot codes of the key's row and column, so appending those to the
+    scaled queries and to the keys gives the same logits to float precision
+    (tested), and the fused attention kernel never materialises the
+    ``heads x N x N`` bias (2.7 GB per global block at 1024 px, batch 1, in
+    timm's version). Same parameters and names as timm's.
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        if not self.use_rel_pos:
+            return super().forward(x)
+        B, H, W, _ = x.shape
+        N, heads = H * W, self.num_heads
+        qkv = self.qkv(x).view(B, N, 3, heads, -1).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.reshape(3, B * heads, N, -1).unbind(0)  # [B*h, N, d]
+        d = q.shape[-1]
+        Rh = timm_sam.get_rel_pos(H, H, self.rel_pos_h)  # [H, H, d]
+        Rw = timm_sam.get_rel_pos(W, W, self.rel_pos_w)  # [W, W, d]
+        r_q = q.reshape(B * heads, H, W, d)
+        rel_h = torch.einsum('bhwc,hkc->bhwk', r_q, Rh).reshape(-1, N, H)
+        rel_w = torch.einsum('bhwc,wkc->bhwk', r_q, Rw).reshape(-1, N, W)
+        eye_h = torch.eye(H, dtype=q.dtype, device=q.device)
+        eye_w = torch.eye(W, dtype=q.dtype, device=q.device)
+        key_row = eye_h.repeat_interleave(W, 0).expand(B * heads, N, H)
+        key_col = eye_w.repeat(H, 1).expand(B * heads, N, W)
+        q = torch.cat([q * self.scale, rel_h, rel_w], -1)
+        k = torch.cat([k, key_row, key_col], -1)
+        # equal head sizes let the fused kernel run; the padding is cut off
+        v = torch.nn.functional.pad(v, (0, q.shape[-1] - d))
+        x = torch.nn.functional.scaled_dot_product_attention(
+            q,
+            k,
+            v,
+            dropout_p=self.attn_drop.p if self.training else 0.,
+            scale=1.0)[..., :d]
+        x = x.view(B, heads, N, -1).transpose(1, 2).reshape(B, N, -1)
+        return self.proj_drop(self.proj(x)).view(B, H, W, -1)
+
+
 class SpatialBlock(timm_sam.Block):
     """timm's SAM/ViTDet block (window attention, decomposed relative
     positions; parameter names as timm's ViT ``Block``) with drop path
     applied to the whole image after the windows are merged, as ViTDet
-    does, rather than to each window. [B, H, W, C] -> [B, H, W, C]"""
+    does, rather than to each window, and :class:`RelPosAttention`.
+    [B, H, W, C] -> [B, H, W, C]"""
+
+    def __init__(self,
+                 dim: int,
+                 num_heads: int,
+                 mlp_ratio: float = 4.,
+                 qkv_bias: bool = True,
+                 drop_path: float = 0.,
+                 norm_layer=nn.LayerNorm,
+                 use_rel_pos: bool = False,
+                 window_size: int = 0,
+                 input_size: Tuple[int, int] = (14, 14)) -> None:
+        super().__init__(
+            dim,
+            num_heads,
+            mlp_ratio,
+            qkv_bias=qkv_bias,
+            drop_path=drop_path,
+            norm_layer=norm_layer,
+            use_rel_pos=use_rel_pos,
+            window_size=window_size,
+            input_size=input_size)
+        self.attn = RelPosAttention(
+            dim,
+            num_heads=num_heads,
+            qkv_bias=qkv_bias,
+            use_rel_pos=use_rel_pos,
+            input_size=input_size if window_size == 0 else
+            (window_size, window_size))
 
     def forward(self, x: Tensor) -> Tensor:
         B, H, W, _ = x.shape

@@ -109,3 +109,26 @@ def test_window_options_need_featmaps():
 def test_vit_argument_ranges_are_named(key, value, match):
     with pytest.raises(ValueError, match=match):
         build(dict(TINY_VIT, **{key: value}))
+
+
+@pytest.mark.parametrize('size', [(8, 8), (6, 10)])
+def test_rel_pos_attention_equals_timms(size):
+    """The bias folded into the queries and keys gives timm's logits: same
+    output and gradients as timm's Attention with a materialised bias."""
+    from timm.models.vision_transformer_sam import Attention
+
+    from gmae_bench.models.vit import RelPosAttention
+    torch.manual_seed(0)
+    ref = Attention(32, num_heads=4, use_rel_pos=True, input_size=size)
+    ours = RelPosAttention(32, num_heads=4, use_rel_pos=True, input_size=size)
+    with torch.no_grad():
+        ref.rel_pos_h.normal_()
+        ref.rel_pos_w.normal_()
+    ours.load_state_dict(ref.state_dict())
+    x = torch.randn(2, *size, 32, requires_grad=True)
+    a, b = ref(x), ours(x)
+    torch.testing.assert_close(b, a, atol=1e-5, rtol=1e-5)
+    ga = torch.autograd.grad(a.square().sum(), [x, ref.rel_pos_h])
+    gb = torch.autograd.grad(b.square().sum(), [x, ours.rel_pos_h])
+    for u, w in zip(gb, ga):
+        torch.testing.assert_close(u, w, atol=1e-4, rtol=1e-4)
