@@ -68,11 +68,11 @@ def make_jpegs(photos: str, n: int, out: str):
 def openmmlab(pipeline):
     """A config pipeline composed in mmpretrain's scope."""
     from mmengine.dataset import Compose
-    from mmengine.registry import init_default_scope
+    from mmengine.registry import DefaultScope
 
     import gmae_bench.datasets  # noqa: F401
-    init_default_scope('mmpretrain')
-    compose = Compose(pipeline)
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        compose = Compose(pipeline)
     return lambda path: compose(dict(img_path=path))
 
 

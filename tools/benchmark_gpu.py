@@ -140,9 +140,15 @@ def downstream_iteration(config: str, args, batch: int) -> dict:
     """One timed training iteration (after one warm-up) of an mmdet /
     mmseg config on random data."""
     from mmengine.config import Config
-    from mmengine.registry import MODELS, init_default_scope
+    from mmengine.registry import DefaultScope
     cfg = Config.fromfile(config)
-    init_default_scope(cfg.default_scope)
+    # the toolbox's scope for this run only (no process-wide change)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        return _iteration(cfg, args, batch)
+
+
+def _iteration(cfg, args, batch: int) -> dict:
+    from mmengine.registry import MODELS
     cfg.model.backbone.pop('init_cfg', None)  # random weights will do
     model = MODELS.build(cfg.model).to(args.device).train()
     model.init_weights()

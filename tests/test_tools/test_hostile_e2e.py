@@ -129,3 +129,30 @@ def test_a_frozen_rank_is_named_after_the_timeout(tmp_path, data_root):
     assert 'process-group timeout of 15 s' in out
     assert 'rank 1 (pid' in out and 'last answered' in out
     assert time.time() - t0 < 240
+
+
+def test_fb_full_checkpoint_continues_pretraining(tmp_path, data_root):
+    """facebookresearch/mae's full pretraining checkpoint (its architecture
+    at the tiny config's sizes) through load_from: loads strictly, trains."""
+    from tests.reference.fb_mae import FBMaskedAutoencoderViT
+    fb = FBMaskedAutoencoderViT(
+        img_size=64,
+        patch_size=8,
+        embed_dim=128,
+        depth=4,
+        num_heads=4,
+        decoder_embed_dim=64,
+        decoder_depth=2,
+        decoder_num_heads=4,
+        norm_pix_loss=True)
+    path = tmp_path / 'mae_pretrain_full.pth'
+    torch.save({'model': fb.state_dict()}, path)
+    wd = tmp_path / 'wd'
+    _, out = train([
+        'configs/mae_pretrain_vit_tiny.py', '--work-dir',
+        str(wd), '--cfg-options', f'load_from={path}', *FAST,
+        'train_cfg.max_epochs=1'
+    ])
+    assert f'Load checkpoint from {path}' in out
+    assert 'Loads checkpoint by gmae_bench backend' in out
+    assert (wd / 'epoch_1.pth').exists()
