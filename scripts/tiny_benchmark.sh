@@ -3,7 +3,7 @@
 # tiny pretraining (MAE with and without norm_pix, GMAE), fine-tune +
 # linear probe (Fashion-MNIST
 # subset), Mask R-CNN + UperNet (labelme's VOC photos), the zero-shot suite,
-# then tools/compare.py -> work_dirs/compare/. About 30 min on 2 cores.
+# then tools/compare.py -> work_dirs/compare/. About 13 min on 2 cores.
 # Scores are pipeline checks on tiny data, not benchmark numbers.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
