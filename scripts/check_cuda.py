@@ -20,9 +20,10 @@ def main() -> int:
         boxes = torch.tensor([[0, 0, 10, 10], [1, 1, 10, 10.]], device=dev)
         keep = nms(boxes, torch.tensor([0.9, 0.8], device=dev), 0.5)[1]
     except RuntimeError as e:
-        print(f'check_cuda: mmcv was built without CUDA ops ({e}); remove '
-              '.wheelhouse/cuda-* and run scripts/setup_env.sh again',
-              file=sys.stderr)
+        print(
+            f'check_cuda: mmcv was built without CUDA ops ({e}); remove '
+            '.wheelhouse/cuda-* and run scripts/setup_env.sh again',
+            file=sys.stderr)
         return 1
     assert out.is_cuda and out.shape == (1, 4, 4, 4) and len(keep) == 1
     print(f'[check_cuda] mmcv RoIAlign / nms on {torch.cuda.get_device_name()}'
@@ -31,8 +32,10 @@ def main() -> int:
     # gsplat documents this import as the way to build its extension
     from gsplat.cuda._backend import _C
     if _C is None:
-        print('check_cuda: gsplat could not build its CUDA extension (is '
-              'nvcc on PATH / CUDA_HOME set?)', file=sys.stderr)
+        print(
+            'check_cuda: gsplat could not build its CUDA extension (is '
+            'nvcc on PATH / CUDA_HOME set?)',
+            file=sys.stderr)
         return 1
     sys.path.insert(0, '.')
     from gmae_bench.render import gaussians_from_raw, gmae_camera, render

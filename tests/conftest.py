@@ -1,11 +1,10 @@
 """Shared fixtures: seeding, the real-data root, markers, tiny runs
 (helpers live in tests/helpers.py)."""
 import os
+from pathlib import Path
 
 import pytest
 import torch
-
-from pathlib import Path
 
 from tests.helpers import DATA, TINY_DECODER, TINY_VIT, run_tool
 

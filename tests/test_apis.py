@@ -25,8 +25,7 @@ def test_render_layers_gives_the_zero_shot_readouts(data_root):
     photo = str(sorted((data_root / 'photos/train').glob('*.png'))[0])
     out = render_layers(model, [photo], num_layers=4, ks=(8, 32))
     assert sorted(out['first_k']) == [8, 32, 64]
-    assert len(out['layers']) == 4 and out['layers'][0].shape == (1, 3, 64,
-                                                                    64)
+    assert len(out['layers']) == 4 and out['layers'][0].shape == (1, 3, 64, 64)
     assert out['layer_map'].shape == (1, 64, 64)
     assert 0 <= int(out['layer_map'].min()) and int(
         out['layer_map'].max()) <= 4
@@ -40,8 +39,8 @@ def test_init_model_loads_strictly_and_checks_options(tmp_path):
     assert model.head.scale_max == 3.0 and not model.training
     path = tmp_path / 'ckpt.pth'
     torch.save({'state_dict': model.state_dict()}, path)
-    same = init_model(GMAE, str(path), cfg_options={'model.head.scale_max':
-                                                    3.0})
+    same = init_model(
+        GMAE, str(path), cfg_options={'model.head.scale_max': 3.0})
     for k, v in model.state_dict().items():
         assert torch.equal(v, same.state_dict()[k]), k
     from gmae_bench.utils.checkpoint import CheckpointError

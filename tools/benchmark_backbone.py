@@ -28,8 +28,10 @@ import time
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 VARIANTS = {
-    'global': dict(),
-    'vitdet': dict(
+    'global':
+    dict(),
+    'vitdet':
+    dict(
         window_size=14,
         window_block_indexes=(0, 1, 3, 4, 6, 7, 9, 10),
         use_rel_pos=True),
@@ -45,7 +47,8 @@ def parse_args(argv=None):
     p.add_argument('--repeats', type=int, default=2)
     p.add_argument('--device', default=None, help='default: cuda if any')
     p.add_argument('--amp', action='store_true', help='bf16 autocast (CUDA)')
-    p.add_argument('--worker', choices=sorted(VARIANTS), help=argparse.SUPPRESS)
+    p.add_argument(
+        '--worker', choices=sorted(VARIANTS), help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -70,13 +73,13 @@ def worker(args) -> dict:
             **VARIANTS[args.worker]))
     vit.init_weights()
     vit = vit.to(device).train()
-    x = torch.randn(args.batch_size, 3, args.img_size, args.img_size,
-                    device=device)
+    x = torch.randn(
+        args.batch_size, 3, args.img_size, args.img_size, device=device)
     cuda = device.startswith('cuda')
 
     def once():
-        with torch.autocast(device.split(':')[0], torch.bfloat16,
-                            enabled=args.amp):
+        with torch.autocast(
+                device.split(':')[0], torch.bfloat16, enabled=args.amp):
             feat = vit(x)[0]
         feat.float().square().mean().backward()
         vit.zero_grad(set_to_none=True)
@@ -113,8 +116,8 @@ def spawn(variant: str, args) -> dict:
         str(args.img_size), '--batch-size',
         str(args.batch_size), '--repeats',
         str(args.repeats)
-    ] + (['--device', args.device] if args.device else []) + (
-        ['--amp'] if args.amp else [])
+    ] + (['--device', args.device]
+         if args.device else []) + (['--amp'] if args.amp else [])
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()

@@ -46,8 +46,9 @@ def make_jpegs(photos: str, n: int, out: str):
     from PIL import Image
 
     from gmae_bench.datasets import read_rgb
-    files = sorted(glob.glob(osp.join(photos, '*.png')) +
-                   glob.glob(osp.join(photos, '*.jpg')))
+    files = sorted(
+        glob.glob(osp.join(photos, '*.png')) +
+        glob.glob(osp.join(photos, '*.jpg')))
     if not files:
         raise FileNotFoundError(f'no photos in {photos}: run '
                                 'scripts/setup_env.sh (prepare_data.py)')
@@ -79,8 +80,8 @@ def openmmlab(pipeline):
 def pipelines() -> dict:
     from gmae_bench.apis import load_config
     pre = load_config('configs/gmae_pretrain_vit_b.py').train_pipeline
-    ft = load_config('configs/classification/vit-b-p16_gmae-pre_in1k.py'
-                     ).train_pipeline
+    ft = load_config(
+        'configs/classification/vit-b-p16_gmae-pre_in1k.py').train_pipeline
     crop = dict(
         type='RandomResizedCrop',
         scale=224,
@@ -89,14 +90,18 @@ def pipelines() -> dict:
         interpolation='bicubic')
     tail = [dict(type='RandomFlip', prob=0.5), dict(type='PackInputs')]
     return {
-        'pretrain: gmae_bench': openmmlab(pre),
-        'pretrain: gmae_bench LoadImage': openmmlab(
-            [dict(type='gmae_bench.LoadImage'), crop] + tail),
-        'pretrain: mmpretrain MAE': openmmlab(
-            [dict(type='LoadImageFromFile'), crop] + tail),
-        'pretrain: FB-MAE': fb_pretrain(),
-        'fine-tune: gmae_bench': openmmlab(ft),
-        'fine-tune: FB-MAE': fb_finetune(),
+        'pretrain: gmae_bench':
+        openmmlab(pre),
+        'pretrain: gmae_bench LoadImage':
+        openmmlab([dict(type='gmae_bench.LoadImage'), crop] + tail),
+        'pretrain: mmpretrain MAE':
+        openmmlab([dict(type='LoadImageFromFile'), crop] + tail),
+        'pretrain: FB-MAE':
+        fb_pretrain(),
+        'fine-tune: gmae_bench':
+        openmmlab(ft),
+        'fine-tune: FB-MAE':
+        fb_finetune(),
     }
 
 
@@ -178,8 +183,8 @@ def main(argv=None) -> dict:
           f'{args.rounds} rounds')
     print(f"{'pipeline':34s} {'images/s/core':>13s} {'vs FB-MAE':>10s}")
     for name, rate in med.items():
-        ref = med['fine-tune: FB-MAE' if name.startswith('fine') else
-                  'pretrain: FB-MAE']
+        ref = med['fine-tune: FB-MAE' if name.
+                  startswith('fine') else 'pretrain: FB-MAE']
         print(f'{name:34s} {rate:13.1f} {rate / ref:9.2f}x')
     return med
 

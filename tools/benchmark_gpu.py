@@ -93,7 +93,8 @@ def pretrain_steps(config: str, batch: int, args) -> dict:
     def step():
         opt.zero_grad(set_to_none=True)
         with torch.autocast(
-                args.device.split(':')[0], dtype=dtype or torch.float32,
+                args.device.split(':')[0],
+                dtype=dtype or torch.float32,
                 enabled=dtype is not None):
             loss = model.loss(x)['loss']
         scaler.scale(loss).backward()
@@ -152,8 +153,8 @@ def _iteration(cfg, args, batch: int) -> dict:
     cfg.model.backbone.pop('init_cfg', None)  # random weights will do
     model = MODELS.build(cfg.model).to(args.device).train()
     model.init_weights()
-    data = (_det_batch if cfg.default_scope == 'mmdet' else _seg_batch)(
-        cfg, batch)
+    data = (_det_batch if cfg.default_scope == 'mmdet' else _seg_batch)(cfg,
+                                                                        batch)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     dtype = amp_dtype(args.device)
 
@@ -161,7 +162,8 @@ def _iteration(cfg, args, batch: int) -> dict:
         opt.zero_grad(set_to_none=True)
         batch_ = model.data_preprocessor(data, True)
         with torch.autocast(
-                args.device.split(':')[0], dtype=dtype or torch.float32,
+                args.device.split(':')[0],
+                dtype=dtype or torch.float32,
                 enabled=dtype is not None):
             losses = model(**batch_, mode='loss')
         loss, _ = model.parse_losses(losses)
@@ -188,8 +190,8 @@ def _random_batch(cfg, batch: int, annotate) -> dict:
     inputs, samples = [], []
     for _ in range(batch):
         inputs.append(
-            torch.randint(0, 256, (3, size, size), generator=g).to(
-                torch.uint8))
+            torch.randint(0, 256, (3, size, size),
+                          generator=g).to(torch.uint8))
         samples.append(annotate(size, g))
     return dict(inputs=inputs, data_samples=samples)
 
@@ -277,12 +279,11 @@ def main(argv=None) -> list:
     ]
     for what, r in rows:
         share = r.get('render_share')
-        lines.append(
-            f"| {what} | {r['batch']} | {fmt(r['step_s'], '.3f')} | "
-            f"{fmt(r['batch'] / r['step_s'])} | "
-            f"{fmt(share * 100 if share is not None else None)}"
-            f"{' %' if share is not None else ''} | "
-            f"{fmt(r['peak_gib'], '.2f')} |")
+        lines.append(f"| {what} | {r['batch']} | {fmt(r['step_s'], '.3f')} | "
+                     f"{fmt(r['batch'] / r['step_s'])} | "
+                     f"{fmt(share * 100 if share is not None else None)}"
+                     f"{' %' if share is not None else ''} | "
+                     f"{fmt(r['peak_gib'], '.2f')} |")
     table = '\n'.join(lines) + '\n'
     print(table)
     if args.out:

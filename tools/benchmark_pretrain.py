@@ -57,8 +57,8 @@ def build_model(config: str, args):
     (ed, depth, heads), (dd, ddepth, dheads) = ARCHS[args.arch]
     p = args.patch_size
     options = {
-        'model.backbone.arch': dict(
-            embed_dims=ed, depth=depth, num_heads=heads),
+        'model.backbone.arch':
+        dict(embed_dims=ed, depth=depth, num_heads=heads),
         'model.backbone.img_size': args.img_size,
         'model.backbone.patch_size': p,
         'model.decoder.embed_dims': dd,
@@ -72,8 +72,7 @@ def build_model(config: str, args):
         options['model.head.renderer.backend'] = args.backend
     else:
         options['model.decoder.out_dim'] = p * p * 3
-    return init_model(config, device=args.device,
-                      cfg_options=options).train()
+    return init_model(config, device=args.device, cfg_options=options).train()
 
 
 def photo_batch(n: int, size: int, root: str = 'data/photos/train'):

@@ -175,6 +175,7 @@ def main(argv=None) -> dict:
         print(json.dumps(worker(args)))
         return {}
     import torch
+
     from gmae_bench.render import cpu_kernel
     compiled = ['cpu'] if cpu_kernel.available() else []
     backends = ['torch'] + compiled + ['dense'] + (

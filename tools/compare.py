@@ -26,8 +26,9 @@ from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.apis.results import (  # noqa: E402
-    METRICS, NOTES, PAPER, ZERO_SHOT, ResultFileError, Run, find_runs)
+from gmae_bench.apis.results import METRICS  # noqa: E402
+from gmae_bench.apis.results import (NOTES, PAPER, ZERO_SHOT, ResultFileError,
+                                     Run, find_runs)
 
 COLUMNS = [
     'task', 'pair', 'metric', 'MAE', 'GMAE', 'delta', 'baseline', 'paper MAE',
@@ -62,8 +63,8 @@ def aggregate(values: List[float]) -> Stat:
 
 def table_rows(runs: List[Run]) -> List[Dict]:
     """One row per (pair, metric); missing sides stay empty."""
-    pairs: Dict[str, Dict[str, List[Run]]] = defaultdict(
-        lambda: defaultdict(list))
+    pairs: Dict[str, Dict[str,
+                          List[Run]]] = defaultdict(lambda: defaultdict(list))
     for r in runs:
         if r.task != 'zero_shot':
             pairs[r.pair_key][r.method].append(r)
@@ -145,8 +146,9 @@ def markdown(rows: List[Dict]) -> str:
         cells = []
         for c in COLUMNS:
             v = row[c]
-            cells.append(v if isinstance(v, str) else
-                         fmt_stat(v) if c in ('MAE', 'GMAE') else fmt(v))
+            cells.append(
+                v if isinstance(v, str) else fmt_stat(v) if c in (
+                    'MAE', 'GMAE') else fmt(v))
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
@@ -160,8 +162,9 @@ def write_csv(rows: List[Dict], path: str) -> None:
             for side in ('MAE', 'GMAE'):
                 mean, std, n = row[side] or (None, None, None)
                 out.update({side: mean, f'{side} std': std, f'{side} n': n})
-            w.writerow({c: '' if out[c] is None else out[c]
-                        for c in CSV_COLUMNS})
+            w.writerow(
+                {c: '' if out[c] is None else out[c]
+                 for c in CSV_COLUMNS})
 
 
 def plot_loss_curves(runs: List[Run], path: str) -> bool:
@@ -177,8 +180,8 @@ def plot_loss_curves(runs: List[Run], path: str) -> bool:
         ax.plot(
             x,
             y,
-            label=r.name + (' (norm_pix, true patch stats)'
-                            if true_stats else ''),
+            label=r.name +
+            (' (norm_pix, true patch stats)' if true_stats else ''),
             lw=1,
             ls='--' if true_stats else '-')
     ax.set_xlabel('iteration')

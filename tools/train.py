@@ -12,9 +12,9 @@ import sys
 # Let tools/ run from a checkout even without `pip install -e .`.
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.apis import (add_runtime_args, check_data_paths,  # noqa
-                             load_config, parse_tool_args, prepare_runtime,
-                             report_stalled_ranks, run_tool)
+from gmae_bench.apis import add_runtime_args  # noqa: E402
+from gmae_bench.apis import (check_data_paths, load_config, parse_tool_args,
+                             prepare_runtime, report_stalled_ranks, run_tool)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

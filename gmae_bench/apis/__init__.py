@@ -9,8 +9,7 @@
 """
 from .config import (add_runtime_args, check_data_paths, load_config,
                      parse_tool_args, prepare_runtime)
-from .inference import (images_to_inputs, init_model, reconstruct,
-                        render_layers)
+from .inference import images_to_inputs, init_model, reconstruct, render_layers
 from .launch import report_stalled_ranks, run_tool, write_json_atomic
 
 __all__ = [

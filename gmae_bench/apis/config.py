@@ -79,10 +79,9 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         k
         for k in variables if any(k in assigned_names(f) for f in chain)
     }
-    new = _read_with_variables(path, chain, {
-        k: variables[k]
-        for k in assigned
-    }) if assigned else cfg
+    new = _read_with_variables(path, chain,
+                               {k: variables[k]
+                                for k in assigned}) if assigned else cfg
     for key in variables:  # paths under a path-valued variable move along
         old = cfg.get(key)
         if _is_path(old) and isinstance(variables[key], str):
@@ -148,8 +147,8 @@ def _read_with_variables(path: str, chain: List[str],
             os.makedirs(osp.dirname(dst), exist_ok=True)
             with open(dst, 'w') as out:
                 out.write(_patched(open(f).read(), variables))
-        return Config.fromfile(osp.join(tmp, osp.relpath(osp.abspath(path),
-                                                         root)))
+        return Config.fromfile(
+            osp.join(tmp, osp.relpath(osp.abspath(path), root)))
 
 
 def _patched(source: str, variables: Dict[str, Any]) -> str:
@@ -162,8 +161,9 @@ def _patched(source: str, variables: Dict[str, Any]) -> str:
                 isinstance(node.targets[0], ast.Name) and \
                 node.targets[0].id in variables:
             v = node.value
-            edits.append((v.lineno, v.col_offset, v.end_lineno,
-                          v.end_col_offset, repr(variables[node.targets[0].id])))
+            edits.append(
+                (v.lineno, v.col_offset, v.end_lineno, v.end_col_offset,
+                 repr(variables[node.targets[0].id])))
     for l0, c0, l1, c1, text in sorted(edits, reverse=True):
         head = lines[l0 - 1][:c0]
         tail = lines[l1 - 1][c1:]

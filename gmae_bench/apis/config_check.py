@@ -27,9 +27,7 @@ RUNNER_EXTRAS = {
 # Keys of untyped dicts, where no class signature tells what is valid.
 UNTYPED = {
     'randomness': {'seed', 'diff_rank_seed', 'deterministic'},
-    'env_cfg': {
-        'cudnn_benchmark', 'mp_cfg', 'dist_cfg', 'resource_limit'
-    },
+    'env_cfg': {'cudnn_benchmark', 'mp_cfg', 'dist_cfg', 'resource_limit'},
     'env_cfg.mp_cfg': {'mp_start_method', 'opencv_num_threads'},
     'env_cfg.dist_cfg': {'backend', 'timeout', 'init_backend'},
     'auto_scale_lr': {'enable', 'base_batch_size'},
@@ -90,11 +88,11 @@ def resolve_type(type_name: Any, registry: str, scope: Optional[str]):
         return None
     import mmengine.registry as R
     names = [registry] + [
-        n for n in ('MODELS', 'TASK_UTILS', 'TRANSFORMS', 'DATASETS',
-                    'HOOKS', 'METRICS', 'OPTIMIZERS', 'OPTIM_WRAPPERS',
-                    'PARAM_SCHEDULERS', 'VISUALIZERS', 'VISBACKENDS',
-                    'LOOPS', 'DATA_SAMPLERS', 'WEIGHT_INITIALIZERS',
-                    'LOG_PROCESSORS', 'FUNCTIONS') if n != registry
+        n for n in ('MODELS', 'TASK_UTILS', 'TRANSFORMS', 'DATASETS', 'HOOKS',
+                    'METRICS', 'OPTIMIZERS', 'OPTIM_WRAPPERS',
+                    'PARAM_SCHEDULERS', 'VISUALIZERS', 'VISBACKENDS', 'LOOPS',
+                    'DATA_SAMPLERS', 'WEIGHT_INITIALIZERS', 'LOG_PROCESSORS',
+                    'FUNCTIONS') if n != registry
     ]
     for name in names:
         reg = getattr(R, name, None)
@@ -196,8 +194,8 @@ def check_option_keys(cfg: Config, options: Dict[str, Any]) -> None:
                 break  # a new argument (a dict below it is not checked)
             choices = set(node) | (allowed or set())
             raise ConfigKeyError(
-                f"--cfg-options {key}: '{part}' is not a key of {where}"
-                + (f" ({node.get('type')})" if 'type' in node else '') +
+                f"--cfg-options {key}: '{part}' is not a key of {where}" +
+                (f" ({node.get('type')})" if 'type' in node else '') +
                 nearest(part, choices))
 
 
@@ -219,8 +217,8 @@ def check_hook_args(cfg: Config) -> None:
             continue
         for arg in set(hook) - allowed - {'type', 'priority'}:
             raise ConfigKeyError(
-                f"{where}.{arg}: {hook['type']} takes no argument '{arg}'"
-                + nearest(arg, allowed))
+                f"{where}.{arg}: {hook['type']} takes no argument '{arg}'" +
+                nearest(arg, allowed))
 
 
 def _datasets(loader: dict, key: str):
@@ -313,8 +311,8 @@ def check_paths(cfg: Config, phases: Sequence[str]) -> None:
                     'set --cfg-options data_root=PATH (moves every path '
                     f'under the data root) or {key}=PATH')
     for key, path in _files_of(cfg.get('model'), 'model'):
-        if 'train' in phases and key.endswith('init_cfg.checkpoint') and '://' not in path \
-                and not osp.isfile(path):
+        wanted = 'train' in phases and key.endswith('init_cfg.checkpoint')
+        if wanted and '://' not in path and not osp.isfile(path):
             raise FileNotFoundError(
                 f"{key}='{path}' not found: pretrain first (docs/recipes.md)"
                 ' or set --cfg-options pretrained=PATH')

@@ -30,6 +30,7 @@ def init_model(config,
     from mmengine.config import Config
 
     import gmae_bench.models  # noqa: F401  (registers the modules)
+
     from ..registry import MODELS
     from ..utils.checkpoint import (check_fits, load_checkpoint_file,
                                     state_dict_of, to_model_layout)
@@ -73,8 +74,7 @@ def images_to_inputs(model: nn.Module,
             img = (np.clip(img, 0, 1) * 255).round().astype(np.uint8)
         if img.ndim == 2:
             img = np.repeat(img[..., None], 3, -1)
-        pil = Image.fromarray(img[..., :3]).resize((size, size),
-                                                   Image.BICUBIC)
+        pil = Image.fromarray(img[..., :3]).resize((size, size), Image.BICUBIC)
         batch.append(torch.from_numpy(np.asarray(pil, np.float32) / 255.))
     pixels = torch.stack(batch).permute(0, 3, 1, 2)
     device = next(model.parameters()).device

@@ -90,8 +90,7 @@ class _Heartbeat(threading.Thread):
                 pass  # a full disk must not kill training from here
 
 
-def stalled_ranks_report(folder: str, world_size: int,
-                         interval: float) -> str:
+def stalled_ranks_report(folder: str, world_size: int, interval: float) -> str:
     """Which ranks stopped beating or fell behind (see :class:`_Heartbeat`)."""
     import json
     now, beats = time.time(), {}
@@ -130,26 +129,26 @@ def report_stalled_ranks(cfg, runner=None, interval: float = 5.0):
         return
     folder = os.path.join(cfg.work_dir, '.ranks')
     os.makedirs(folder, exist_ok=True)
-    heart = _Heartbeat(folder, dist.get_rank(),
-                       lambda: runner.iter if runner is not None else 0,
-                       interval)
+    heart = _Heartbeat(folder, dist.get_rank(), lambda: runner.iter
+                       if runner is not None else 0, interval)
     heart.beat()
     heart.start()
     try:
         yield
     except Exception as e:
         text = str(e).lower()
-        if not any(w in text for w in ('timed out', 'timeout',
-                                       'connection closed', 'pair closure',
-                                       'connection reset')):
+        if not any(
+                w in text
+                for w in ('timed out', 'timeout', 'connection closed',
+                          'pair closure', 'connection reset')):
             raise
         timeout = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout')
         raise RuntimeError(
             f'rank {dist.get_rank()}: a collective failed ({str(e)[:200]}) '
             f'after the process-group timeout of {timeout} s '
-            '(env_cfg.dist_cfg.timeout). '
-            + stalled_ranks_report(folder, dist.get_world_size(), interval)
-            + '. Checkpoints written so far are intact: fix the rank '
+            '(env_cfg.dist_cfg.timeout). ' +
+            stalled_ranks_report(folder, dist.get_world_size(), interval) +
+            '. Checkpoints written so far are intact: fix the rank '
             '(frozen, killed, out of memory?) and continue with --resume.'
         ) from e
     finally:

@@ -30,6 +30,7 @@ from PIL import Image
 from ..registry import TRANSFORMS
 from .transforms import ImageDecodeError, to_rgb
 
+
 def _tv_modes():
     from torchvision.transforms import InterpolationMode as M
     return {'nearest': M.NEAREST, 'bilinear': M.BILINEAR, 'bicubic': M.BICUBIC}
@@ -78,7 +79,8 @@ def crop_box(height: int,
     return (height - h) // 2, (width - w) // 2, h, w
 
 
-def resize_uint8(img: np.ndarray, size: int,
+def resize_uint8(img: np.ndarray,
+                 size: int,
                  interpolation: str = 'bicubic') -> np.ndarray:
     """[H, W, C] uint8 -> [size, size, C] uint8 with an antialiased filter
     (PIL's bicubic / bilinear, as torchvision's vectorised uint8 kernel
@@ -215,8 +217,8 @@ class LoadRandomResizedCrop:
         return resize_uint8(arr[top:top + h, left:left + w], self.scale,
                             self.interpolation)
 
-    def crop_resize(self, im: Image.Image,
-                    box: Tuple[int, int, int, int]) -> np.ndarray:
+    def crop_resize(self, im: Image.Image, box: Tuple[int, int, int,
+                                                      int]) -> np.ndarray:
         """The crop ``box`` (top, left, height, width) of a freshly opened
         image, resized to ``scale`` x ``scale``: RGB uint8 [S, S, 3]."""
         width, height = im.size
@@ -225,8 +227,8 @@ class LoadRandomResizedCrop:
         if self.draft and im.format == 'JPEG' and im.mode in ('RGB', 'L'):
             r = draft_factor(h, w, self.scale)
             if r > 1:  # DCT-domain downscale; the box follows
-                im.draft(im.mode, (math.ceil(width / r),
-                                   math.ceil(height / r)))
+                im.draft(im.mode,
+                         (math.ceil(width / r), math.ceil(height / r)))
                 sx, sy = im.size[0] / width, im.size[1] / height
                 xyxy = (round(left * sx), round(top * sy),
                         round((left + w) * sx), round((top + h) * sy))
@@ -244,4 +246,3 @@ class LoadRandomResizedCrop:
                 f'crop_ratio_range={self.crop_ratio_range}, '
                 f'aspect_ratio_range={self.aspect_ratio_range}, '
                 f'interpolation={self.interpolation}, draft={self.draft})')
-

@@ -5,15 +5,15 @@ changes nothing else. The tools then call :func:`install_safe_io` once,
 which switches mmengine's local file I/O for the whole process to
 :mod:`.atomic_io` (atomic writes, content hashes, named disk-full errors)
 and its local checkpoint loading (``--resume``, ``load_from``,
-``Pretrained`` init) to :func:`gmae_bench.utils.checkpoint.load_from_gmae_bench`
-(hash check, no unpickling, FB-MAE key mapping). mmengine 0.10.7 with
+``Pretrained`` init) to
+:func:`gmae_bench.utils.checkpoint.load_from_gmae_bench` (hash check, no
+unpickling, FB-MAE key mapping). mmengine 0.10.7 with
 torch>=2.6 cannot resume its own checkpoints otherwise (``weights_only``).
 """
 from .atomic_io import remove_stale_temp_files
-from .hooks import (CheckpointContentHook, FiniteLossHook,
-                    Fp16CompressionHook, NonFiniteLossError,
-                    ReconstructionHook, RNGStateHook, SafeCheckpointHook,
-                    StrictLoadHook)
+from .hooks import (CheckpointContentHook, FiniteLossHook, Fp16CompressionHook,
+                    NonFiniteLossError, ReconstructionHook, RNGStateHook,
+                    SafeCheckpointHook, StrictLoadHook)
 from .layer_decay import LayerDecayOptimWrapperConstructor
 
 # tools/train.py adds these to every run (gmae_bench.apis.runtime)

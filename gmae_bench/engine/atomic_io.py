@@ -57,8 +57,7 @@ def write_bytes_atomic(obj: bytes, filepath: str) -> None:
     except BaseException as e:
         if osp.exists(tmp):
             os.remove(tmp)
-        if isinstance(e, OSError) and e.errno in (errno.ENOSPC,
-                                                  errno.EDQUOT):
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
             free = shutil.disk_usage(folder).free
             raise OSError(
                 e.errno, f'no space left to write {filepath}: it needs '

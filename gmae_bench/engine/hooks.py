@@ -333,15 +333,15 @@ class SafeCheckpointHook(CheckpointHook):
         if not self.save_best:
             return
         single = len(getattr(self, 'key_indicators', [])) <= 1
-        old = ([self.best_ckpt_path] if single else list(
-            self.best_ckpt_path_dict.values()))
+        old = ([self.best_ckpt_path]
+               if single else list(self.best_ckpt_path_dict.values()))
         if single:
             self.best_ckpt_path = None
         else:
             self.best_ckpt_path_dict = dict.fromkeys(self.best_ckpt_path_dict)
         super()._save_best_checkpoint(runner, metrics)
-        new = ([self.best_ckpt_path] if single else list(
-            self.best_ckpt_path_dict.values()))
+        new = ([self.best_ckpt_path]
+               if single else list(self.best_ckpt_path_dict.values()))
         kept = [n if n is not None else o for n, o in zip(new, old)]
         if single:
             self.best_ckpt_path = kept[0]

@@ -6,6 +6,6 @@ from .simple_fpn import LayerNorm2d, SimpleFPN
 from .vit import ViT
 
 __all__ = [
-    'GaussianHead', 'LayerNorm2d', 'MAEDecoder', 'MaskedAutoencoder', 'PixelHead',
-    'SimpleFPN', 'ViT'
+    'GaussianHead', 'LayerNorm2d', 'MAEDecoder', 'MaskedAutoencoder',
+    'PixelHead', 'SimpleFPN', 'ViT'
 ]

@@ -49,8 +49,8 @@ class MAEDecoder(BaseModule):
                  pred_init: str = 'xavier',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        for name, v, low in (('num_queries', num_queries, 0),
-                             ('embed_dims', embed_dims, 1),
+        for name, v, low in (('num_queries', num_queries, 0), ('embed_dims',
+                                                               embed_dims, 1),
                              ('depth', depth, 1), ('num_heads', num_heads, 1),
                              ('out_dim', out_dim, 1)):
             if not isinstance(v, int) or isinstance(v, bool) or v < low:

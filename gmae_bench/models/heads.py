@@ -14,8 +14,8 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from ..registry import MODELS
-from ..render import (Camera, Gaussians, RenderOutput, Scene,
-                      camera_from_cfg, gaussians_from_raw)
+from ..render import (Camera, Gaussians, RenderOutput, Scene, camera_from_cfg,
+                      gaussians_from_raw)
 from ..render.camera import effective_scales, project
 
 
@@ -85,8 +85,7 @@ class PixelHead(BaseModule):
             raise ValueError(f'head.pixel_std must be > 0, got {pixel_std}')
         # pixels01 = input * scale + shift, per channel
         self.register_buffer('scale', (std / 255.).view(1, -1, 1, 1), False)
-        self.register_buffer('shift', (mean / 255.).view(1, -1, 1, 1),
-                             False)
+        self.register_buffer('shift', (mean / 255.).view(1, -1, 1, 1), False)
 
     # ------------------------------------------------------------------
     # spaces
@@ -285,8 +284,8 @@ class GaussianHead(PixelHead):
             # FiniteLossHook reports) instead of rendering invalid Gaussians
             B, C = imgs.shape[:2]
             nan = imgs.new_full(
-                (B, (H // self.patch_size) * (W // self.patch_size),
-                 self.patch_size**2 * C), float('nan'))
+                (B, (H // self.patch_size) *
+                 (W // self.patch_size), self.patch_size**2 * C), float('nan'))
             return nan + pred.sum() * 0  # keeps the graph for backward
         image = self.render(pred, H, W).image.to(imgs.dtype)
         if self.target == 'input':

@@ -98,10 +98,11 @@ class MaskedAutoencoder(BaseModel):
         """Raw RGB in [0, 1] -> what the preprocessor would make of it."""
         return self.head.pixels_to_input(pixels)
 
-    def forward_train(self,
-                      inputs: Tensor,
-                      mask_ratio: Optional[float] = None
-                      ) -> Tuple[Tensor, Tensor, Tensor]:
+    def forward_train(
+            self,
+            inputs: Tensor,
+            mask_ratio: Optional[float] = None
+    ) -> Tuple[Tensor, Tensor, Tensor]:
         """Encoder on the visible patches, then the decoder.
 
         Args:

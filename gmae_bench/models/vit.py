@@ -146,8 +146,9 @@ class ViT(BaseModule):
                     norm_layer=norm_layer) for i in range(depth)
             ])
         else:
-            windowed = set(range(depth) if window_block_indexes is None else
-                           (i % depth for i in window_block_indexes))
+            windowed = set(
+                range(depth) if window_block_indexes is None else (
+                    i % depth for i in window_block_indexes))
             self.blocks = nn.ModuleList([
                 SpatialBlock(
                     embed_dims,
@@ -371,16 +372,17 @@ class SpatialBlock(timm_sam.Block):
     does, rather than to each window, and :class:`RelPosAttention`.
     [B, H, W, C] -> [B, H, W, C]"""
 
-    def __init__(self,
-                 dim: int,
-                 num_heads: int,
-                 mlp_ratio: float = 4.,
-                 qkv_bias: bool = True,
-                 drop_path: float = 0.,
-                 norm_layer=nn.LayerNorm,
-                 use_rel_pos: bool = False,
-                 window_size: int = 0,
-                 input_size: Tuple[int, int] = (14, 14)) -> None:
+    def __init__(
+        self,
+        dim: int,
+        num_heads: int,
+        mlp_ratio: float = 4.,
+        qkv_bias: bool = True,
+        drop_path: float = 0.,
+        norm_layer=nn.LayerNorm,
+        use_rel_pos: bool = False,
+        window_size: int = 0,
+        input_size: Tuple[int, int] = (14, 14)) -> None:
         super().__init__(
             dim,
             num_heads,
@@ -425,8 +427,8 @@ def _arch(arch: Union[str, dict]) -> Tuple[int, int, int]:
     if missing:
         raise KeyError(f'ViT arch dict lacks {sorted(missing)}')
     dims, depth, heads = arch['embed_dims'], arch['depth'], arch['num_heads']
-    for name, v in (('embed_dims', dims), ('depth', depth),
-                    ('num_heads', heads)):
+    for name, v in (('embed_dims', dims), ('depth', depth), ('num_heads',
+                                                             heads)):
         if not isinstance(v, int) or v < 1:
             raise ValueError(f'ViT arch.{name} must be a positive integer, '
                              f'got {v!r}')

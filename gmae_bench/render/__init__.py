@@ -14,11 +14,11 @@ from torch import Tensor
 
 from . import cpu_kernel, gsplat_backend
 from .camera import Camera, background_tensor, camera_from_cfg, gmae_camera
+from .cpu_kernel import render_cpu
 from .gaussians import (RAW_DIM, Gaussians, gaussians_from_raw,
                         shoemake_quaternion)
 from .reference import render_dense
 from .scene import Scene
-from .cpu_kernel import render_cpu
 from .torch_backend import render_torch
 
 BACKENDS = {

@@ -5,9 +5,10 @@ It replaces only the compositing step of the torch backend
 tile lists and per-pair coefficients stay the same PyTorch code, so the
 two backends differ only in how a tile's list is composited (per-pixel
 loops with early exit here, chunked tensor ops there). The compositing
-rules (alpha threshold and clamp, transmittance stop) reach the kernel from
-``torch_backend``'s constants, the buffer limits as compile flags. The C file is built
-on first use with the system C compiler into a per-user cache
+rules (alpha threshold and clamp, transmittance stop) reach the kernel
+from ``torch_backend``'s constants, the buffer limits as compile flags.
+The C file is built on first use with the system C compiler into a
+per-user cache
 (``$GMAE_BENCH_CACHE`` or ``~/.cache/gmae_bench``), keyed by its source, the
 flags and the CPU; it is a plain C ABI (no torch headers), so a build takes
 about a second. Tiles are split among ``torch.get_num_threads()`` threads
@@ -195,9 +196,10 @@ class CompositeTiles(torch.autograd.Function):
         starts = torch.cumsum(counts, 0) - counts
         inside = grid.inside.to(torch.uint8).contiguous()
         ctx.setup = _Setup(*map(_ptr, data[:2]), _ptr(starts), _ptr(counts),
-                           *map(_ptr, data[2:]), _ptr(inside), grid.num_tiles,
-                           C, tile_size, int(clamp), ALPHA_THRESHOLD,
-                           MAX_ALPHA, T_STOP, LOG_ALPHA_THRESHOLD - 10.0)
+                           *map(_ptr, data[2:]),
+                           _ptr(inside), grid.num_tiles, C, tile_size,
+                           int(clamp), ALPHA_THRESHOLD, MAX_ALPHA, T_STOP,
+                           LOG_ALPHA_THRESHOLD - 10.0)
         image = coeffs.new_empty(R, C, P, dtype=torch.float32)
         T = coeffs.new_empty(R, P, dtype=torch.float32)
         stop = torch.empty(R, P, dtype=torch.int32)
@@ -226,8 +228,8 @@ def composite_compiled(coeffs: Tensor, colors: Tensor, background: Tensor,
     """The compiled compositor (``torch_backend.rasterize``'s
     ``compositor``): image [B, C, H, W] and alpha [B, 1, H, W]."""
     B = background.shape[0]
-    tiles, T = CompositeTiles.apply(coeffs, colors, background, counts,
-                                    clamp, grid, grid.tile_size)
+    tiles, T = CompositeTiles.apply(coeffs, colors, background, counts, clamp,
+                                    grid, grid.tile_size)
     size = (B, grid.width, grid.height, grid.tile_size)
     return from_tiles(tiles, *size), from_tiles((1 - T).unsqueeze(1), *size)
 

@@ -63,14 +63,15 @@ def rasterization_args(g: Gaussians, camera: Camera,
 def to_image(colors: Tensor, alphas: Tensor) -> Tuple[Tensor, Tensor]:
     """gsplat's [B, 1, H, W, C] colours and [B, 1, H, W, 1] alphas ->
     image [B, C, H, W] and alpha [B, 1, H, W] (no gradient)."""
-    return (colors[:, 0].permute(0, 3, 1, 2),
-            alphas[:, 0].permute(0, 3, 1, 2).detach())
+    return (colors[:, 0].permute(0, 3, 1, 2), alphas[:, 0].permute(0, 3, 1,
+                                                                   2).detach())
 
 
-def render_gsplat(gaussians: Gaussians,
-                  camera: Camera,
-                  background: Tensor,
-                  rasterize: Optional[Callable] = None) -> Tuple[Tensor, Tensor]:
+def render_gsplat(
+        gaussians: Gaussians,
+        camera: Camera,
+        background: Tensor,
+        rasterize: Optional[Callable] = None) -> Tuple[Tensor, Tensor]:
     """Render with one ``gsplat.rasterization`` call.
 
     Args:

@@ -291,7 +291,8 @@ class _RasterizeTiles(torch.autograd.Function):
         ctx.save_for_backward(coeffs_d, colors_d, background, counts, starts,
                               T, stop_col)
         ctx.grid, ctx.cfg = grid, (B, K, tile_size, plan, clamp)
-        alpha_img = from_tiles((1 - T).unsqueeze(1), B, width, height, tile_size)
+        alpha_img = from_tiles((1 - T).unsqueeze(1), B, width, height,
+                               tile_size)
         ctx.mark_non_differentiable(alpha_img)
         return from_tiles(image, B, width, height, tile_size), alpha_img
 
@@ -416,8 +417,12 @@ def from_tiles(x: Tensor, B: int, width: int, height: int,
     return x[:, :, :height, :width]
 
 
-def composite_chunked(coeffs: Tensor, colors: Tensor, background: Tensor,
-                      counts: Tensor, clamp: bool, grid: TileGrid,
+def composite_chunked(coeffs: Tensor,
+                      colors: Tensor,
+                      background: Tensor,
+                      counts: Tensor,
+                      clamp: bool,
+                      grid: TileGrid,
                       chunk_elems: int = 1 << 20) -> Tuple[Tensor, Tensor]:
     """The pure-PyTorch compositor: tile lists composited front to back in
     chunks of ~``chunk_elems`` values, with a hand-written backward.
@@ -432,22 +437,22 @@ def composite_chunked(coeffs: Tensor, colors: Tensor, background: Tensor,
         [B, 1, H, W].
     """
     return _RasterizeTiles.apply(coeffs, colors, background, counts, clamp,
-                                 grid, grid.width, grid.height,
-                                 grid.tile_size, chunk_elems)
+                                 grid, grid.width, grid.height, grid.tile_size,
+                                 chunk_elems)
 
 
-def rasterize(means2d: Tensor,
-              conics: Tensor,
-              radii: Tensor,
-              depths: Tensor,
-              colors: Tensor,
-              opacities: Tensor,
-              background: Tensor,
-              width: int,
-              height: int,
-              tile_size: int = 8,
-              compositor: Callable = composite_chunked
-              ) -> Tuple[Tensor, Tensor]:
+def rasterize(
+        means2d: Tensor,
+        conics: Tensor,
+        radii: Tensor,
+        depths: Tensor,
+        colors: Tensor,
+        opacities: Tensor,
+        background: Tensor,
+        width: int,
+        height: int,
+        tile_size: int = 8,
+        compositor: Callable = composite_chunked) -> Tuple[Tensor, Tensor]:
     """Composite projected Gaussians front to back.
 
     Args:
@@ -482,12 +487,12 @@ def project_for_tiles(g: Gaussians, camera: Camera):
     return means2d, conics, radii, depths
 
 
-def render_torch(gaussians: Gaussians,
-                 camera: Camera,
-                 background: Tensor,
-                 tile_size: int = 8,
-                 compositor: Callable = composite_chunked
-                 ) -> Tuple[Tensor, Tensor]:
+def render_torch(
+        gaussians: Gaussians,
+        camera: Camera,
+        background: Tensor,
+        tile_size: int = 8,
+        compositor: Callable = composite_chunked) -> Tuple[Tensor, Tensor]:
     """Project and rasterize with PyTorch ops only (see module docstring)."""
     means2d, conics, radii, depths = project_for_tiles(gaussians, camera)
     return rasterize(means2d, conics, radii, depths, gaussians.colors,

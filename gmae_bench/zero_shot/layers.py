@@ -46,8 +46,7 @@ def first_k(g: Gaussians,
     return out
 
 
-def depth_layers(g: Gaussians, scene: Scene,
-                 num_layers: int) -> List[Tensor]:
+def depth_layers(g: Gaussians, scene: Scene, num_layers: int) -> List[Tensor]:
     """Each depth group rendered alone, nearest first. List of [B, 3, H, W]."""
     groups = layer_groups(depth_order(g, scene), num_layers)
     return [scene.render(g.take(idx)).image for idx in groups]
@@ -106,7 +105,5 @@ def layer_edges(g: Gaussians,
     """Edge strength averaged over several layerings (``l@N`` for N in
     ``layer_counts``, capped at the number of Gaussians). [B, H, W]"""
     counts = sorted({min(n, g.num_gaussians) for n in layer_counts})
-    maps = [
-        id_edges(visible_layer_map(g, scene, n, tau), n) for n in counts
-    ]
+    maps = [id_edges(visible_layer_map(g, scene, n, tau), n) for n in counts]
     return torch.stack(maps).mean(0)

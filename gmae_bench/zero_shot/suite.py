@@ -42,9 +42,8 @@ def read_index(data_dir: str) -> list:
     """The fixture list ``data_dir/index.json`` (named errors)."""
     path = osp.join(data_dir, 'index.json')
     if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'{path} not found: run scripts/setup_env.sh '
-            '(scripts/prepare_data.py) or pass --data')
+        raise FileNotFoundError(f'{path} not found: run scripts/setup_env.sh '
+                                '(scripts/prepare_data.py) or pass --data')
     try:
         with open(path) as f:
             index = json.load(f)
@@ -130,8 +129,8 @@ def run_suite(gmae,
             osp.join(out_dir, 'vis', f"{item['name']}.png"), img, recon_np, {
                 k: v[0]
                 for k, v in first_k(g, scene, ks).items()
-            }, [x[0] for x in depth_layers(g, scene, 8)],
-            edges['gmae_layers'], fg_gt, fg['gmae_layers'])
+            }, [x[0] for x in depth_layers(g, scene, 8)], edges['gmae_layers'],
+            fg_gt, fg['gmae_layers'])
     summary = dict(
         n_images=len(index),
         data=osp.abspath(data_dir),

@@ -57,8 +57,12 @@ class FBMaskedAutoencoderViT(nn.Module):
         self.pos_embed = nn.Parameter(
             torch.zeros(1, n + 1, embed_dim), requires_grad=False)
         self.blocks = nn.ModuleList([
-            Block(embed_dim, num_heads, mlp_ratio, qkv_bias=True,
-                  norm_layer=norm) for _ in range(depth)
+            Block(
+                embed_dim,
+                num_heads,
+                mlp_ratio,
+                qkv_bias=True,
+                norm_layer=norm) for _ in range(depth)
         ])
         self.norm = norm(embed_dim)
         self.decoder_embed = nn.Linear(embed_dim, decoder_embed_dim)
@@ -66,9 +70,12 @@ class FBMaskedAutoencoderViT(nn.Module):
         self.decoder_pos_embed = nn.Parameter(
             torch.zeros(1, n + 1, decoder_embed_dim), requires_grad=False)
         self.decoder_blocks = nn.ModuleList([
-            Block(decoder_embed_dim, decoder_num_heads, mlp_ratio,
-                  qkv_bias=True, norm_layer=norm)
-            for _ in range(decoder_depth)
+            Block(
+                decoder_embed_dim,
+                decoder_num_heads,
+                mlp_ratio,
+                qkv_bias=True,
+                norm_layer=norm) for _ in range(decoder_depth)
         ])
         self.decoder_norm = norm(decoder_embed_dim)
         self.decoder_pred = nn.Linear(decoder_embed_dim,
@@ -77,7 +84,8 @@ class FBMaskedAutoencoderViT(nn.Module):
         self.p = patch_size
         grid = int(n**.5)
         self.pos_embed.data.copy_(
-            torch.from_numpy(sincos_table(embed_dim, grid, True)).float()[None])
+            torch.from_numpy(sincos_table(embed_dim, grid,
+                                          True)).float()[None])
         self.decoder_pos_embed.data.copy_(
             torch.from_numpy(sincos_table(decoder_embed_dim, grid,
                                           True)).float()[None])
@@ -121,7 +129,8 @@ class FBMaskedAutoencoderViT(nn.Module):
             x.shape[0], ids_restore.shape[1] + 1 - x.shape[1], 1)
         x_ = torch.cat([x[:, 1:, :], mask_tokens], dim=1)
         x_ = torch.gather(
-            x_, dim=1,
+            x_,
+            dim=1,
             index=ids_restore.unsqueeze(-1).repeat(1, 1, x.shape[2]))
         x = torch.cat([x[:, :1, :], x_], dim=1) + self.decoder_pos_embed
         for blk in self.decoder_blocks:

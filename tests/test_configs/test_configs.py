@@ -130,7 +130,8 @@ def test_mae_pixel_twins_differ_only_in_norm_pix(pixel, mae):
 def test_every_pretraining_config_has_a_pixel_twin():
     pre = {p.name for p in LEAVES if p.name.startswith('mae_pretrain')}
     assert pre and {n.replace('mae', 'mae-pixel', 1)
-                    for n in pre} <= {p.name for p in LEAVES}
+                    for n in pre} <= {p.name
+                                      for p in LEAVES}
 
 
 @pytest.mark.parametrize('path', ABLATIONS, ids=lambda p: p.name)

@@ -53,10 +53,12 @@ def test_box_distribution_matches_torchvision(h, w):
     fitted = area >= 0.2 - 2 / min(h, w)  # rounding
     assert (np.abs(log_ratio[fitted]) <= math.log(4 / 3) + 0.02).all()
     if (h, w) == (100, 1000):  # often no fit: central crop at 4/3
-        assert abs(np.mean(np.isclose(log_ratio, math.log(133 / 100),
-                                      atol=0.02)) -
-                   np.mean(np.isclose([math.log(b[3] / b[2]) for b in tv],
-                                      math.log(133 / 100), atol=0.02))) < 0.05
+        assert abs(
+            np.mean(np.isclose(log_ratio, math.log(133 / 100), atol=0.02)) -
+            np.mean(
+                np.isclose([math.log(b[3] / b[2]) for b in tv],
+                           math.log(133 / 100),
+                           atol=0.02))) < 0.05
 
 
 def _jpeg(path, h=375, w=500, seed=0):
@@ -77,8 +79,7 @@ def test_pixels_match_decode_crop_and_pil_bicubic(tmp_path):
     top, left, h, w = crop_box(375, 500, (0.2, 1.0))
     ref = np.asarray(
         Image.open(path).convert('RGB').crop(
-            (left, top, left + w, top + h)).resize((224, 224),
-                                                   Image.BICUBIC))
+            (left, top, left + w, top + h)).resize((224, 224), Image.BICUBIC))
     diff = np.abs(out.astype(int) - ref.astype(int))
     assert diff.mean() < 0.5 and np.percentile(diff, 99) <= 2
 
@@ -86,9 +87,8 @@ def test_pixels_match_decode_crop_and_pil_bicubic(tmp_path):
 def test_same_seed_same_crop_and_draft_on_big_images(tmp_path, data_root):
     path = tmp_path / 'big.jpg'
     photo = sorted((data_root / 'photos/train').glob('*.png'))[0]
-    Image.open(photo).convert('RGB').resize((2000, 1500),
-                                            Image.BICUBIC).save(
-                                                path, quality=90)
+    Image.open(photo).convert('RGB').resize((2000, 1500), Image.BICUBIC).save(
+        path, quality=90)
     t = LoadRandomResizedCrop(64, (0.9, 1.0))
     np.random.seed(7)
     a = t(dict(img_path=str(path)))['img']

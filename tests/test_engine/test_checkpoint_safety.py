@@ -32,8 +32,12 @@ class Payload:
 def crafted(tmp_path):
     marker = tmp_path / 'PWNED'
     path = tmp_path / 'evil.pth'
-    torch.save({'state_dict': {'x': torch.zeros(1)}, 'p': Payload(str(marker))},
-               path)
+    torch.save({
+        'state_dict': {
+            'x': torch.zeros(1)
+        },
+        'p': Payload(str(marker))
+    }, path)
     return path, marker
 
 
@@ -89,11 +93,12 @@ def test_checkpoints_get_the_usual_mode_and_no_temporaries(tmp_path):
         os.umask(old)
     mode = stat.S_IMODE(os.stat(tmp_path / 'epoch_1.pth').st_mode)
     assert mode == 0o644
-    assert sorted(os.listdir(tmp_path)) == ['epoch_1.pth', 'epoch_1.pth.sha256']
+    assert sorted(
+        os.listdir(tmp_path)) == ['epoch_1.pth', 'epoch_1.pth.sha256']
 
 
-def test_full_disk_names_file_and_space_and_keeps_the_old(tmp_path,
-                                                          monkeypatch):
+def test_full_disk_names_file_and_space_and_keeps_the_old(
+        tmp_path, monkeypatch):
     b = AtomicLocalBackend()
     b.put(b'good', tmp_path / 'epoch_1.pth')
 
@@ -101,19 +106,23 @@ def test_full_disk_names_file_and_space_and_keeps_the_old(tmp_path,
         raise OSError(errno.ENOSPC, 'No space left on device')
 
     monkeypatch.setattr(os, 'fsync', full)
-    with pytest.raises(OSError, match=r'no space left to write .*epoch_2.pth'
-                       r'.*MiB are free') as e:
+    with pytest.raises(
+            OSError,
+            match=r'no space left to write .*epoch_2.pth'
+            r'.*MiB are free') as e:
         b.put(b'new' * 1000, tmp_path / 'epoch_2.pth')
     assert e.value.errno == errno.ENOSPC
-    assert sorted(os.listdir(tmp_path)) == ['epoch_1.pth', 'epoch_1.pth.sha256']
+    assert sorted(
+        os.listdir(tmp_path)) == ['epoch_1.pth', 'epoch_1.pth.sha256']
 
 
 def test_stale_temporaries_of_dead_writers_are_removed(tmp_path):
     import subprocess
     dead = subprocess.Popen(['true'])
     dead.wait()
-    stale = tmp_path / (temp_prefix(str(tmp_path / 'epoch_3.pth')).replace(
-        f'-{os.getpid()}-', f'-{dead.pid}-') + 'abc123')
+    stale = tmp_path / (
+        temp_prefix(str(tmp_path / 'epoch_3.pth')).replace(
+            f'-{os.getpid()}-', f'-{dead.pid}-') + 'abc123')
     live = tmp_path / (temp_prefix(str(tmp_path / 'epoch_4.pth')) + 'xyz')
     stale.write_bytes(b'half')
     live.write_bytes(b'being written')

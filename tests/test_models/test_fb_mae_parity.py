@@ -86,8 +86,9 @@ def test_fb_full_checkpoint_maps_every_key(tiny_mae_cfg):
     assert set(mapped) == set(ours)
     assert all(mapped[k].shape == ours[k].shape for k in ours)
     # every FB decoder name is covered by the one documented table
-    decoder_keys = [k for k in fb_sd if not mapped.get('backbone.' + k)
-                    is fb_sd[k]]
+    decoder_keys = [
+        k for k in fb_sd if not mapped.get('backbone.' + k) is fb_sd[k]
+    ]
     assert decoder_keys and all(
         any(k == fb or k.startswith(fb) for fb, _ in FB_MAE_KEYS)
         for k in decoder_keys)

@@ -62,8 +62,8 @@ def test_input_target_loss_is_in_input_units_and_mse_pixels_in_pixels():
             pixel_std=std))
     assert head.target == 'input'
     pixels = torch.rand(2, 3, 16, 16)
-    m, s = torch.tensor(mean).view(1, 3, 1, 1), torch.tensor(std).view(
-        1, 3, 1, 1)
+    m, s = torch.tensor(mean).view(1, 3, 1,
+                                   1), torch.tensor(std).view(1, 3, 1, 1)
     inputs = (pixels * 255 - m) / s
     pred = torch.randn(2, 4, 192)
     mask = torch.tensor([[1., 0., 1., 1.], [0., 1., 1., 0.]])

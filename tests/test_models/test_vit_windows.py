@@ -22,7 +22,8 @@ def test_window_vit_outputs_and_names():
     extra = set(vitdet.state_dict()) - set(plain.state_dict())
     assert extra == {
         f'blocks.{i}.attn.rel_pos_{a}'
-        for i in (0, 1) for a in 'hw'
+        for i in (0, 1)
+        for a in 'hw'
     }
     assert set(plain.state_dict()) <= set(vitdet.state_dict())
     # window block: 2*window-1 offsets; global block: 2*grid-1
@@ -76,8 +77,13 @@ def test_rel_pos_tables_start_at_zero_and_are_used():
 def test_pretraining_checkpoint_loads_strictly_into_vitdet(tmp_path):
     pre = build(dict(TINY_VIT))  # pretraining encoder, 32 px
     path = tmp_path / 'pre.pth'
-    torch.save({'state_dict': {f'backbone.{k}': v
-                               for k, v in pre.state_dict().items()}}, path)
+    torch.save(
+        {
+            'state_dict': {
+                f'backbone.{k}': v
+                for k, v in pre.state_dict().items()
+            }
+        }, path)
     vitdet = build(
         dict(
             GRID,

@@ -4,8 +4,7 @@ batch renders, and Gaussians at depth 0 are culled with finite gradients."""
 import pytest
 import torch
 
-from gmae_bench.render import (RenderInputError, cpu_kernel, gmae_camera,
-                               render)
+from gmae_bench.render import RenderInputError, cpu_kernel, gmae_camera, render
 
 from .test_torch_backend import random_gaussians
 
@@ -31,9 +30,10 @@ def gaussians(B=2, N=6):
 def test_invalid_values_are_named(backend, field, value, what):
     g = gaussians()
     getattr(g, field)[1, 3] = value
-    with pytest.raises(RenderInputError,
-                       match=rf'gaussians\.{field}: \d+ {what}.*image 1, '
-                       r'Gaussian 3'):
+    with pytest.raises(
+            RenderInputError,
+            match=rf'gaussians\.{field}: \d+ {what}.*image 1, '
+            r'Gaussian 3'):
         render(g, gmae_camera(16, 16), backend)
 
 
@@ -73,8 +73,7 @@ def test_gaussian_at_depth_zero_is_culled_with_finite_gradients(
         assert grad[0, 2].abs().sum() == 0, name  # not drawn
     # and it is not drawn: the image equals the render without it
     keep = torch.tensor([[0, 1, 3, 4, 5]])
-    torch.testing.assert_close(image,
-                               render(g.take(keep), cam, backend).image)
+    torch.testing.assert_close(image, render(g.take(keep), cam, backend).image)
 
 
 def test_check_can_be_turned_off_for_checked_inputs():

@@ -101,6 +101,7 @@ def test_failed_build_names_the_command(monkeypatch, tmp_path):
 
 
 def test_unavailable_kernel_says_why_and_auto_falls_back(monkeypatch):
+
     def fails():
         raise RuntimeError("the compiled CPU compositor is unavailable (use "
                            "backend='torch'): RuntimeError: no C compiler")

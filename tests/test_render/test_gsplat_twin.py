@@ -24,8 +24,7 @@ import pytest
 import torch
 
 from gmae_bench.render import (cpu_kernel, gaussians_from_raw, gmae_camera,
-                               render)
-from gmae_bench.render import gsplat_backend
+                               gsplat_backend, render)
 from gmae_bench.render.camera import background_tensor
 
 gsplat = pytest.importorskip('gsplat')
@@ -34,27 +33,49 @@ ALPHA_MIN, ALPHA_MAX, T_STOP = 1.0 / 255.0, 0.999, 1e-4
 
 
 # --- CPU stand-ins for the CUDA-only pieces --------------------------------
-def projection(means, covars, quats, scales, viewmats, Ks, width, height,
-               eps2d=0.3, near_plane=0.01, far_plane=1e10, radius_clip=0.0,
-               packed=False, sparse_grad=False, calc_compensations=False,
-               camera_model='pinhole', opacities=None):
+def projection(means,
+               covars,
+               quats,
+               scales,
+               viewmats,
+               Ks,
+               width,
+               height,
+               eps2d=0.3,
+               near_plane=0.01,
+               far_plane=1e10,
+               radius_clip=0.0,
+               packed=False,
+               sparse_grad=False,
+               calc_compensations=False,
+               camera_model='pinhole',
+               opacities=None):
     """``fully_fused_projection`` through the twin (covariances from
     quaternions and scales by the twin's own helper)."""
     assert not packed and radius_clip == 0.0
     if covars is None:
-        covars, _ = T._quat_scale_to_covar_preci(quats, scales, True, False,
-                                                 triu=False)
+        covars, _ = T._quat_scale_to_covar_preci(
+            quats, scales, True, False, triu=False)
     return T._fully_fused_projection(means, covars, viewmats, Ks, width,
                                      height, eps2d, near_plane, far_plane,
                                      calc_compensations, camera_model)
 
 
-def isect_tiles(means2d, radii, depths, tile_size, tile_width, tile_height,
-                sort=True, segmented=False, packed=False, n_images=None,
-                image_ids=None, gaussian_ids=None):
+def isect_tiles(means2d,
+                radii,
+                depths,
+                tile_size,
+                tile_width,
+                tile_height,
+                sort=True,
+                segmented=False,
+                packed=False,
+                n_images=None,
+                image_ids=None,
+                gaussian_ids=None):
     """The twin's tile intersection, sorted stably (as CUDA's radix sort)."""
-    tiles, ids, flat = T._isect_tiles(means2d, radii, depths, tile_size,
-                                      tile_width, tile_height, sort=False)
+    tiles, ids, flat = T._isect_tiles(
+        means2d, radii, depths, tile_size, tile_width, tile_height, sort=False)
     if sort:
         ids, order = torch.sort(ids, stable=True)
         flat = flat[order]
@@ -62,19 +83,34 @@ def isect_tiles(means2d, radii, depths, tile_size, tile_width, tile_height,
 
 
 def isect_offset_encode(isect_ids, n_images, tile_width, tile_height):
-    return T._isect_offset_encode(isect_ids, n_images, tile_width,
-                                  tile_height)
+    return T._isect_offset_encode(isect_ids, n_images, tile_width, tile_height)
 
 
-def rasterize_to_pixels(means2d, conics, colors, opacities, image_width,
-                        image_height, tile_size, isect_offsets, flatten_ids,
-                        backgrounds=None, masks=None, packed=False,
+def rasterize_to_pixels(means2d,
+                        conics,
+                        colors,
+                        opacities,
+                        image_width,
+                        image_height,
+                        tile_size,
+                        isect_offsets,
+                        flatten_ids,
+                        backgrounds=None,
+                        masks=None,
+                        packed=False,
                         absgrad=False):
     assert masks is None and not packed
-    return T._rasterize_to_pixels(means2d, conics, colors, opacities,
-                                  image_width, image_height, tile_size,
-                                  isect_offsets, flatten_ids,
-                                  backgrounds=backgrounds)
+    return T._rasterize_to_pixels(
+        means2d,
+        conics,
+        colors,
+        opacities,
+        image_width,
+        image_height,
+        tile_size,
+        isect_offsets,
+        flatten_ids,
+        backgrounds=backgrounds)
 
 
 @torch.no_grad()
@@ -198,11 +234,13 @@ REFS = ['torch'] + (['cpu'] if cpu_kernel.available() else [])
 
 
 @pytest.mark.parametrize('ref', REFS)
-@pytest.mark.parametrize('H,W,model,size_by_depth', [
-    (32, 32, 'ortho', True),  # the GMAE camera
-    (24, 40, 'ortho', False),
-    (32, 32, 'pinhole', False),
-])
+@pytest.mark.parametrize(
+    'H,W,model,size_by_depth',
+    [
+        (32, 32, 'ortho', True),  # the GMAE camera
+        (24, 40, 'ortho', False),
+        (32, 32, 'pinhole', False),
+    ])
 def test_gsplat_call_matches_torch_backend(monkeypatch, ref, H, W, model,
                                            size_by_depth):
     cam = gmae_camera(H, W, model=model, size_by_depth=size_by_depth)

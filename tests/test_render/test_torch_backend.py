@@ -194,7 +194,8 @@ def test_both_scan_paths_match_dense(monkeypatch, scan_loop_max):
     cam = ortho_camera(16)
     from gmae_bench.render.camera import background_tensor
     bg = background_tensor(None, 2, 3, g.means)
-    ours = render_torch(g, cam, bg, compositor=chunks(1 << 26))[0]  # wide chunks
+    ours = render_torch(
+        g, cam, bg, compositor=chunks(1 << 26))[0]  # wide chunks
     dense = render(g, cam, 'dense').image
     torch.testing.assert_close(ours, dense, atol=1e-10, rtol=1e-10)
     w = torch.randn_like(dense)
@@ -209,7 +210,8 @@ def test_chunk_size_changes_nothing():
     cam = ortho_camera(32)
     from gmae_bench.render.camera import background_tensor
     bg = background_tensor(None, 2, 3, g.means)
-    small = render_torch(g, cam, bg, compositor=chunks(1))[0]  # one entry/chunk
+    small = render_torch(
+        g, cam, bg, compositor=chunks(1))[0]  # one entry/chunk
     big = render_torch(g, cam, bg, compositor=chunks(1 << 26))[0]
     torch.testing.assert_close(small, big, atol=1e-6, rtol=1e-5)
 

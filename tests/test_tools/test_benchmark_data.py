@@ -4,9 +4,10 @@ from tools import benchmark_data
 
 
 def test_benchmark_data_runs_all_pipelines(data_root, capsys):
-    rates = benchmark_data.main(
-        ['--rounds', '1', '--images', '6', '--photos',
-         str(data_root / 'photos/train')])
+    rates = benchmark_data.main([
+        '--rounds', '1', '--images', '6', '--photos',
+        str(data_root / 'photos/train')
+    ])
     assert set(rates) == {
         'pretrain: gmae_bench', 'pretrain: gmae_bench LoadImage',
         'pretrain: mmpretrain MAE', 'pretrain: FB-MAE',

@@ -17,8 +17,7 @@ def test_prints_ratios_measured_side_by_side(capsys):
     assert res['gmae_over_mae'] > 0 and 0 < res['render_share'] < 1.5
 
 
-def test_render_clock_counts_the_render_backward_inside_a_step(
-        tiny_gmae_cfg):
+def test_render_clock_counts_the_render_backward_inside_a_step(tiny_gmae_cfg):
     from tests.helpers import build
     model = build(tiny_gmae_cfg)
     clock = benchmark_pretrain.RenderClock(model.head, 'cpu')

@@ -38,8 +38,11 @@ def fake_run(root: Path,
 @pytest.fixture
 def work_dirs(tmp_path):
     root = tmp_path / 'work_dirs'
-    loss = lambda v, key='mse_pixels': [{'iter': i, 'loss': v, key: v}
-                                        for i in range(5)]  # noqa
+    loss = lambda v, key='mse_pixels': [{
+        'iter': i,
+        'loss': v,
+        key: v
+    } for i in range(5)]  # noqa
     fake_run(root, 'mae_pretrain_vit_tiny',
              CFG['pre'].format(dec='', c=1, norm=True),
              loss(0.02, 'mse_pixels_true_stats'))
@@ -147,11 +150,7 @@ def test_zero_shot_file_without_a_key_is_named(tmp_path):
 
 def test_empty_detection_metrics_are_explained(tmp_path):
     root = tmp_path / 'wd'
-    fake_run(
-        root,
-        'mask-rcnn_vit-b-p16_gmae-pre_coco',
-        CFG['det'],
-        test={})
+    fake_run(root, 'mask-rcnn_vit-b-p16_gmae-pre_coco', CFG['det'], test={})
     (root / 'mask-rcnn_vit-b-p16_gmae-pre_coco/test_metrics.json').write_text(
         json.dumps(
             dict(

@@ -145,8 +145,7 @@ def test_image_classification_inferencer(cls_run, data_root, tmp_path):
 
 def test_det_inferencer(det_run, data_root, tmp_path):
     from mmdet.apis import DetInferencer
-    inf = DetInferencer(DET, weights=str(det_run / 'iter_2.pth'),
-                        device='cpu')
+    inf = DetInferencer(DET, weights=str(det_run / 'iter_2.pth'), device='cpu')
     res = inf(_photo(data_root), out_dir=str(tmp_path), pred_score_thr=0.0)
     pred = res['predictions'][0]
     assert len(pred['bboxes']) == len(pred['scores']) > 0
@@ -155,8 +154,8 @@ def test_det_inferencer(det_run, data_root, tmp_path):
 
 def test_seg_inferencer(seg_run, data_root, tmp_path):
     from mmseg.apis import MMSegInferencer
-    inf = MMSegInferencer(SEG, weights=str(seg_run / 'iter_2.pth'),
-                          device='cpu')
+    inf = MMSegInferencer(
+        SEG, weights=str(seg_run / 'iter_2.pth'), device='cpu')
     res = inf(_photo(data_root), out_dir=str(tmp_path))
     assert res['predictions'].shape == image_hw(_photo(data_root))
     assert list((tmp_path / 'vis').glob('*'))

@@ -40,10 +40,10 @@ def config(tmp_path, base: str, *hooks: str) -> str:
 
 def test_training_checkpoints_load_without_unpickling(tiny_runs):
     ckpt = torch.load(
-        tiny_runs['gmae'] / 'epoch_1.pth', map_location='cpu',
+        tiny_runs['gmae'] / 'epoch_1.pth',
+        map_location='cpu',
         weights_only=True)  # what a careful user / torch>=2.6 does
-    assert {'state_dict', 'optimizer', 'message_hub', 'rng_state'} <= set(
-        ckpt)
+    assert {'state_dict', 'optimizer', 'message_hub', 'rng_state'} <= set(ckpt)
     assert (tiny_runs['gmae'] / 'epoch_1.pth.sha256').exists()
 
 
@@ -68,8 +68,8 @@ def test_kill_inside_a_save_with_max_keep_1_keeps_the_old_checkpoint(
 
 
 def _weights(path):
-    return torch.load(path, map_location='cpu', weights_only=True)[
-        'state_dict']
+    return torch.load(
+        path, map_location='cpu', weights_only=True)['state_dict']
 
 
 def test_iteration_based_resume_is_bit_exact(tmp_path, tiny_runs):
@@ -112,8 +112,9 @@ def test_a_frozen_rank_is_named_after_the_timeout(tmp_path, data_root):
     try:
         proc = run_status([
             'bash', 'tools/dist_train.sh', cfg, '2', '--work-dir',
-            str(wd), '--cfg-options', *FAST, 'train_dataloader.dataset.times=4',
-            'train_cfg.max_epochs=1', 'env_cfg.dist_cfg.timeout=15'
+            str(wd), '--cfg-options', *FAST,
+            'train_dataloader.dataset.times=4', 'train_cfg.max_epochs=1',
+            'env_cfg.dist_cfg.timeout=15'
         ],
                           env_extra=proc_env,
                           timeout=300)

@@ -8,7 +8,7 @@ import pytest
 
 from gmae_bench.apis.config import load_config
 from gmae_bench.apis.config_check import (ConfigKeyError, check_hook_args,
-                                           check_paths)
+                                          check_paths)
 
 PRE = 'configs/gmae_pretrain_vit_tiny.py'
 DET = 'configs/detection/mask-rcnn_vit-tiny_gmae-pre_voc-coco.py'
@@ -31,15 +31,17 @@ def test_unknown_keys_fail_with_the_nearest_valid_one(key, value, match):
         load_config(PRE, {key: value})
 
 
-@pytest.mark.parametrize('key,value', [
-    ('optim_wrapper.clip_grad', dict(max_norm=2.0)),  # an OptimWrapper arg
-    ('model.backbone.drop_path_rate', 0.1),  # a ViT arg not in the config
-    ('train_dataloader.pin_memory', True),  # a DataLoader arg
-    ('default_hooks.checkpoint.save_best', 'auto'),
-    ('randomness.deterministic', True),
-    ('load_from', None),  # a runner setting
-    ('env_cfg.dist_cfg.timeout', 30),
-])
+@pytest.mark.parametrize(
+    'key,value',
+    [
+        ('optim_wrapper.clip_grad', dict(max_norm=2.0)),  # an OptimWrapper arg
+        ('model.backbone.drop_path_rate', 0.1),  # a ViT arg not in the config
+        ('train_dataloader.pin_memory', True),  # a DataLoader arg
+        ('default_hooks.checkpoint.save_best', 'auto'),
+        ('randomness.deterministic', True),
+        ('load_from', None),  # a runner setting
+        ('env_cfg.dist_cfg.timeout', 30),
+    ])
 def test_valid_new_keys_are_accepted(key, value):
     cfg = load_config(PRE, {key: value})
     node = cfg
@@ -78,8 +80,7 @@ def test_data_root_moves_every_path_under_it():
 
 
 def test_dataloader_data_root_moves_its_evaluator():
-    cfg = load_config(DET,
-                      {'val_dataloader.dataset.data_root': '/val/root/'})
+    cfg = load_config(DET, {'val_dataloader.dataset.data_root': '/val/root/'})
     assert cfg.val_evaluator.ann_file == '/val/root/annotations.json'
     assert cfg.test_evaluator.ann_file == 'data/voc_coco/annotations.json'
 
@@ -92,17 +93,18 @@ def test_missing_evaluator_file_and_checkpoint_are_named(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"val_evaluator\.ann_file="):
         check_paths(cfg, ('val', ))
     cfg = load_config(DET, {'pretrained': str(tmp_path / 'gone.pth')})
-    with pytest.raises(FileNotFoundError,
-                       match=r'model\.backbone\.init_cfg\.checkpoint'):
+    with pytest.raises(
+            FileNotFoundError, match=r'model\.backbone\.init_cfg\.checkpoint'):
         check_paths(cfg, ('train', ))
 
 
 def test_hook_argument_typo_in_a_config_file_fails_early():
     cfg = load_config(PRE)
     cfg.default_hooks.checkpoint.intervl = 2
-    with pytest.raises(ConfigKeyError,
-                       match=r"default_hooks\.checkpoint\.intervl.*"
-                       "'interval'"):
+    with pytest.raises(
+            ConfigKeyError,
+            match=r"default_hooks\.checkpoint\.intervl.*"
+            "'interval'"):
         check_hook_args(cfg)
 
 

@@ -1,4 +1,4 @@
-# ViTDet Mask R-CNN (mmdet projects/ViTDet vitdet_mask-rcnn_vit-b-mae_lsj-100e):
+# ViTDet Mask R-CNN (mmdet projects/ViTDet, vitdet_mask-rcnn_vit-b-mae_lsj):
 # ViT-B/16 at 1024 px with 14x14 window attention in all blocks but the
 # global ones (2, 5, 8, 11), decomposed relative positions (zero init),
 # the last block's stride-16 map -> SimpleFPN (strides 4-64), RPN with 2
@@ -9,8 +9,7 @@ model = dict(
     data_preprocessor=dict(
         pad_size_divisor=32,
         batch_augments=[
-            dict(
-                type='BatchFixedSizePad', size=(1024, 1024), pad_mask=True)
+            dict(type='BatchFixedSizePad', size=(1024, 1024), pad_mask=True)
         ]),
     backbone=dict(
         _delete_=True,
