@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Quick start: set up everything, then pretrain a tiny GMAE on ~23 real photos
-# (CPU, ~6 min). Writes work_dirs/gmae_pretrain_vit_tiny/: checkpoints, logs
-# and vis/reconstruction_*.png. Extra args go to tools/train.py.
+# Quick start: set up everything, then pretrain a tiny GMAE on the 23 real
+# photos (CPU, ~3 min once set up). Writes work_dirs/gmae_pretrain_vit_tiny/:
+# checkpoints, logs and vis/reconstruction_*.png. Extra args go to
+# tools/train.py.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
