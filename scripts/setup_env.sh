@@ -10,10 +10,11 @@
 #         PyPI sdist with its CPU ops into .wheelhouse/cpu/ (~8 min on 2
 #         cores, once; later environments reuse the wheel).
 #   cuda  (torch sees a GPU and nvcc is found): mmcv is built with its CUDA
-#         ops for the GPU's architecture into .wheelhouse/cuda-smXY/, and
-#         gsplat's CUDA extension is compiled now instead of inside the
-#         first training step. Set-up fails unless RoIAlign and nms run on
-#         CUDA tensors and gsplat renders on the GPU.
+#         ops for the GPU's architecture into .wheelhouse/cuda-smXY/ (about
+#         40 CPU-minutes of nvcc, over MAX_JOBS = all cores), and gsplat's
+#         CUDA extension is compiled now (about 8 CPU-minutes) instead of
+#         inside the first training step. Set-up fails unless RoIAlign and
+#         nms run on CUDA tensors and gsplat renders on the GPU.
 #
 # Env overrides: GMAE_VENV (default .venv), GMAE_WHEELHOUSE (default
 # .wheelhouse), PYTHON (default python3.11), GMAE_BUILD=cpu|cuda (default:
