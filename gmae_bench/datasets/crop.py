@@ -171,7 +171,7 @@ class LoadRandomResizedCrop:
                     bgr = self.crop_resize_jpeg(data, (height, width), box,
                                                 path)
                 else:  # PNG, palette, alpha, 16-bit, ...: as LoadImage
-                    bgr = self.crop_resize(im, box)[..., ::-1]
+                    bgr = self.crop_resize_pil(im, box)[..., ::-1]
         except FileNotFoundError as e:
             raise ImageDecodeError(f'image file not found: {path}') from e
         except ImageDecodeError:
@@ -217,25 +217,16 @@ class LoadRandomResizedCrop:
         return resize_uint8(arr[top:top + h, left:left + w], self.scale,
                             self.interpolation)
 
-    def crop_resize(self, im: Image.Image, box: Tuple[int, int, int,
-                                                      int]) -> np.ndarray:
-        """The crop ``box`` (top, left, height, width) of a freshly opened
-        image, resized to ``scale`` x ``scale``: RGB uint8 [S, S, 3]."""
-        width, height = im.size
+    def crop_resize_pil(self, im: Image.Image,
+                        box: Tuple[int, int, int, int]) -> np.ndarray:
+        """Any other image (PNG, palette, alpha, 16-bit, ...): the crop
+        ``box`` (top, left, height, width) resized, converted as
+        ``LoadImage`` converts: RGB uint8 [S, S, 3]."""
         top, left, h, w = box
-        xyxy = (left, top, left + w, top + h)
-        if self.draft and im.format == 'JPEG' and im.mode in ('RGB', 'L'):
-            r = draft_factor(h, w, self.scale)
-            if r > 1:  # DCT-domain downscale; the box follows
-                im.draft(im.mode,
-                         (math.ceil(width / r), math.ceil(height / r)))
-                sx, sy = im.size[0] / width, im.size[1] / height
-                xyxy = (round(left * sx), round(top * sy),
-                        round((left + w) * sx), round((top + h) * sy))
-        if im.mode not in ('RGB', 'L'):  # palette, alpha, 16-bit
+        if im.mode not in ('RGB', 'L'):
             im.load()
             im = Image.fromarray(to_rgb(im))
-        crop = np.asarray(im.crop(xyxy))  # decodes; [h, w(, 3)]
+        crop = np.asarray(im.crop((left, top, left + w, top + h)))
         if crop.ndim == 2:
             crop = crop[..., None]
         out = resize_uint8(crop, self.scale, self.interpolation)
