@@ -32,8 +32,7 @@ def init_model(config,
     import gmae_bench.models  # noqa: F401  (registers the modules)
 
     from ..registry import MODELS
-    from ..utils.checkpoint import (check_fits, load_checkpoint_file,
-                                    state_dict_of, to_model_layout)
+    from ..utils.checkpoint import load_pretrained_model
     from .config import load_config
     if isinstance(config, str):
         cfg = load_config(config, cfg_options)
@@ -48,10 +47,8 @@ def init_model(config,
     model = MODELS.build(model_cfg)
     model.init_weights()
     if checkpoint is not None:
-        sd = to_model_layout(state_dict_of(load_checkpoint_file(checkpoint)))
-        name = config if isinstance(config, str) else type(model).__name__
-        check_fits(model.state_dict(), sd, checkpoint, name)
-        model.load_state_dict(sd)
+        load_pretrained_model(model, checkpoint,
+                              config if isinstance(config, str) else None)
     return model.to(device).eval()
 
 

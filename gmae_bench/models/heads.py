@@ -175,10 +175,8 @@ class PixelHead(BaseModule):
             loss = masked_mse(patches, (target - mean) / std, mask)
         else:
             loss = masked_mse(patches, target, mask)
-        if not bool(torch.isfinite(pred).all()):
-            # the renderer culls NaN Gaussians, which would hide a diverged
-            # decoder behind a finite loss: report it as a NaN loss
-            loss = loss * float('nan')
+        # a non-finite prediction makes the loss non-finite by itself (a
+        # GMAE head's predict_patches sees to it before rendering)
         with torch.no_grad():
             pixels = self.patchify(self.to_pixels(inputs))
             if self.norm_pix:

@@ -294,14 +294,17 @@ def _new_in_task(key: str) -> bool:
         ('attn.rel_pos_h', 'attn.rel_pos_w'))
 
 
-def load_pretrained_model(model: nn.Module, path: str) -> None:
-    """Strictly load a whole pretraining checkpoint into a
-    :class:`MaskedAutoencoder` (``init_cfg=dict(type='Pretrained',
-    checkpoint=...)``): a gmae_bench checkpoint or facebookresearch/mae's
-    full one (``mae_pretrain_vit_base_full.pth``), via
-    :func:`to_model_layout`."""
+def load_pretrained_model(model: nn.Module,
+                          path: str,
+                          target: Optional[str] = None) -> None:
+    """Strictly load a whole checkpoint into ``model`` (a
+    :class:`MaskedAutoencoder`'s ``init_cfg=dict(type='Pretrained',
+    checkpoint=...)``, ``apis.init_model``): a gmae_bench checkpoint or
+    facebookresearch/mae's full one (``mae_pretrain_vit_base_full.pth``),
+    via :func:`to_model_layout`. ``target`` names the model in errors
+    (default: its class)."""
     sd = to_model_layout(state_dict_of(load_checkpoint_file(path)))
-    check_fits(model.state_dict(), sd, path, type(model).__name__)
+    check_fits(model.state_dict(), sd, path, target or type(model).__name__)
     model.load_state_dict(sd)
     print_log(f'loaded {len(sd)} tensors from {path}', logger='current')
 

@@ -147,3 +147,14 @@ def test_non_finite_decoder_output_gives_a_nan_loss(tiny_gmae_cfg):
     pred[0, 3, 0] = float('nan')
     out = model.head.loss(pred, torch.rand(2, 3, 32, 32), torch.ones(2, 16))
     assert torch.isnan(out['loss'])
+
+
+@pytest.mark.parametrize('value', [float('nan'), float('inf')])
+def test_non_finite_mae_prediction_gives_a_non_finite_loss(value):
+    head = build(dict(type='gmae_bench.PixelHead', patch_size=8))
+    pred = torch.randn(2, 16, 192)
+    pred[1, 0, 5] = value  # a visible patch (mask 0) is enough
+    mask = torch.ones(2, 16)
+    mask[1, 0] = 0
+    assert not torch.isfinite(
+        head.loss(pred, torch.rand(2, 3, 32, 32), mask)['loss'])
