@@ -5,7 +5,7 @@ On JPEGs made from the installed photos at ImageNet's typical sizes
 pipelines take turns round after round (machine noise hits all alike):
 
 * pretraining: gmae_bench (``configs/_base_/datasets/imagenet_pretrain.py``:
-  ``LoadRandomResizedCrop`` + flip + pack), the previous gmae_bench loader
+  ``LoadRandomResizedCrop`` + flip + pack), gmae_bench's two-step loader
   (``LoadImage`` + ``RandomResizedCrop`` pillow bicubic + flip + pack),
   mmpretrain's MAE pipeline (``LoadImageFromFile`` + the same crop), and
   FB-MAE's (torchvision: PIL open / convert, ``RandomResizedCrop``
