@@ -14,6 +14,9 @@ configs), the comparable pair; ``mse_pixels_true_stats`` for norm_pix MAE,
 which needs each hidden patch's true mean and std and is labelled so.
 ``zero_shot.json`` (tools/zero_shot.py) adds the zero-shot rows (MAE
 baseline, GMAE layers, model-free reference).
+
+A folder with a ``study.json`` (scripts/study.sh) gets the study's tables
+and figures instead (:mod:`gmae_bench.study.report`).
 """
 import argparse
 import csv
@@ -234,6 +237,18 @@ def main(argv=None) -> List[Dict]:
     p.add_argument('--out', default='work_dirs/compare')
     p.add_argument('--no-plots', action='store_true')
     args = p.parse_args(argv)
+    studies = [d for d in args.work_dirs
+               if osp.isfile(osp.join(d, 'study.json'))]
+    if studies:  # scripts/study.sh work dirs: the study's own tables
+        from gmae_bench.study.report import write_report
+        for d in studies:
+            out = args.out if len(studies) == 1 else osp.join(
+                args.out, osp.basename(osp.normpath(d)))
+            for path in write_report(d, out):
+                print(f'wrote {path}')
+        if len(studies) == len(args.work_dirs):
+            return []
+        args.work_dirs = [d for d in args.work_dirs if d not in studies]
     try:
         runs = find_runs(args.work_dirs)
     except ResultFileError as e:

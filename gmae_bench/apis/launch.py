@@ -1,5 +1,5 @@
-"""How a tool runs under torchrun: its ending, stalled-rank reports, and
-atomic result files."""
+"""How a tool runs under torchrun: its ending and stalled-rank reports
+(result files go through :func:`gmae_bench.engine.atomic_io.write_json_atomic`)."""
 import contextlib
 import gc
 import logging
@@ -9,6 +9,8 @@ import sys
 import threading
 import time
 from typing import Callable
+
+from ..engine.atomic_io import write_json_atomic
 
 
 def run_tool(main: Callable[[], object]) -> None:
@@ -35,25 +37,6 @@ def run_tool(main: Callable[[], object]) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
-
-
-def write_json_atomic(obj, path: str) -> None:
-    """json.dump through a temporary file and a rename (never half a file
-    under ``path``)."""
-    import json
-    import tempfile
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-')
-    try:
-        with os.fdopen(fd, 'w') as f:
-            json.dump(obj, f, indent=1)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 class _Heartbeat(threading.Thread):

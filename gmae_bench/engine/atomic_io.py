@@ -68,6 +68,18 @@ def write_bytes_atomic(obj: bytes, filepath: str) -> None:
         raise
 
 
+def write_text_atomic(text: str, filepath: str) -> None:
+    """UTF-8 text through :func:`write_bytes_atomic`."""
+    write_bytes_atomic(text.encode('utf-8'), filepath)
+
+
+def write_json_atomic(obj, filepath: str) -> None:
+    """JSON (indent 1) through :func:`write_bytes_atomic`: never half a
+    file under ``filepath``."""
+    import json
+    write_text_atomic(json.dumps(obj, indent=1) + '\n', filepath)
+
+
 class AtomicLocalBackend(LocalBackend):
     """``LocalBackend`` whose ``put`` / ``put_text`` are atomic and whose
     checkpoints carry a content hash."""

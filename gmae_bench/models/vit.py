@@ -85,7 +85,9 @@ class ViT(BaseModule):
             relative positions the blocks run on the patch grid without the
             cls token, as ViTDet's do (``out_type='featmap'`` only).
         init_cfg: ``dict(type='Pretrained', checkpoint=..., prefix=...)``
-            loads weights strictly (:mod:`gmae_bench.utils.checkpoint`).
+            loads weights strictly (:mod:`gmae_bench.utils.checkpoint`);
+            ``checkpoint=None`` keeps the random init (training from
+            scratch with a pretraining recipe's config).
     """
 
     def __init__(self,
@@ -182,7 +184,10 @@ class ViT(BaseModule):
         nn.init.normal_(self.cls_token, std=0.02)
         self.apply(init_linear_and_norm)
         cfg = self.init_cfg
-        if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
+        if (isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'
+                and cfg.get('checkpoint') is None):
+            pass  # pretrained=None: train from scratch (a baseline)
+        elif isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
             from ..utils.checkpoint import load_pretrained_backbone
             load_pretrained_backbone(
                 self, cfg['checkpoint'], prefix=cfg.get('prefix', 'backbone.'))

@@ -1,5 +1,5 @@
 # One pretraining schedule for MAE and GMAE (FB-MAE recipe):
-# AdamW(0.9, 0.95), wd 0.05 (not on norms, biases, tokens, position tables),
+# AdamW(0.9, 0.95), wd 0.05 (not on 1-D parameters: norms, biases),
 # lr = base_lr * total_batch / 256 (auto_scale_lr), linear warm-up + cosine.
 max_epochs = 400
 warmup_epochs = 40
@@ -12,15 +12,11 @@ optim_wrapper = dict(
     loss_scale='dynamic',
     optimizer=dict(
         type='AdamW', lr=base_lr, betas=(0.9, 0.95), weight_decay=0.05),
+    # FB-MAE / the GMAE authors (timm add_weight_decay, no skip list): no
+    # decay on 1-D parameters (norms, biases); cls / mask tokens and GMAE's
+    # query embeddings are decayed (mmpretrain exempts the tokens)
     paramwise_cfg=dict(
-        norm_decay_mult=0.0,
-        bias_decay_mult=0.0,
-        custom_keys={
-            'pos_embed': dict(decay_mult=0.0),
-            'cls_token': dict(decay_mult=0.0),
-            'mask_token': dict(decay_mult=0.0),
-            'query_embed': dict(decay_mult=0.0),
-        }))
+        norm_decay_mult=0.0, bias_decay_mult=0.0, flat_decay_mult=0.0))
 auto_scale_lr = dict(base_batch_size=256, enable=True)
 param_scheduler = [
     dict(

@@ -1,0 +1,190 @@
+"""What the study runs at each scale, and where each run lives.
+
+A run is one training through ``tools/train.py`` (pretraining or
+fine-tuning) or one evaluation of an encoder; its work dir is
+``WORK/<kind>/<name>/seed<s>/``. A run is finished when its result file
+``study_eval.json`` exists; a training with checkpoints but no final one
+is continued with ``--resume``.
+"""
+import os.path as osp
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+CONFIG_DIR = 'configs/study'
+MAIN = ('mae', 'mae-pixel', 'gmae')
+# ablation name -> (group, value shown, paper row)
+ABLATIONS: Dict[str, Tuple[str, str]] = {
+    'c1': ('max scale c', 'c = 1 (x0.5)'),
+    'c4': ('max scale c', 'c = 4 (x2)'),
+    'mask0p70': ('mask ratio', '0.70'),
+    'mask0p80': ('mask ratio', '0.80'),
+    'loss-all': ('loss on', 'all patches'),
+    'loss-normpix': ('loss on', 'masked, per-patch normalised target'),
+    'k32': ('k (Gaussians)', 'k = 32'),
+    'k128': ('k (Gaussians)', 'k = 128'),
+}
+# the default GMAE row as each ablation group names it
+DEFAULT_ROW = {
+    'max scale c': 'c = 2 (default)',
+    'mask ratio': '0.75 (default)',
+    'loss on': 'masked (default)',
+    'k (Gaussians)': 'k = 64 (default)',
+}
+# the paper's ablation table (ViT-B, ImageNet; fine-tune / linear top-1);
+# its default row is 83.2 / 61.9 in every group
+PAPER_ABLATION: Dict[str, Tuple[Optional[float], Optional[float]]] = {
+    'c1': (82.7, 61.1),
+    'c4': (83.1, 60.9),
+    'mask0p70': (82.6, 60.2),
+    'mask0p80': (82.4, 61.9),
+    'loss-all': (81.8, 57.4),
+    'loss-normpix': (76.9, 31.7),
+    'k32': (None, None),
+    'k128': (None, None),
+    'default': (83.2, 61.9),
+}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Sizes of one study scale."""
+    name: str
+    pretrain_epochs: int
+    finetune_epochs: int
+    main_seeds: Tuple[int, ...]
+    ablation_seeds: Tuple[int, ...]
+    finetune_seeds: Tuple[int, ...]
+    train_images: Optional[int] = None  # None: the whole train split
+    test_images: Optional[int] = None  # None: the whole test split
+    zero_shot_images: int = 1000
+    probe_epochs: int = 90
+    amp: bool = False
+    # --cfg-options of the pretraining and fine-tuning configs (model
+    # size, batch); the encoder keys must agree between the two
+    pretrain_options: Dict[str, object] = field(default_factory=dict)
+    finetune_options: Dict[str, object] = field(default_factory=dict)
+
+
+SCALES: Dict[str, Scale] = {
+    # the same pipeline on a few hundred images: a test runs it end to end
+    'ci':
+    Scale(
+        'ci',
+        pretrain_epochs=2,
+        finetune_epochs=2,
+        main_seeds=(0, ),
+        ablation_seeds=(0, ),
+        finetune_seeds=(0, ),
+        train_images=256,
+        test_images=128,
+        zero_shot_images=32,
+        probe_epochs=5,
+        pretrain_options={
+            'train_dataloader.batch_size': 64,
+            'model.backbone.arch.depth': 2,
+            'model.decoder.depth': 1
+        },
+        finetune_options={
+            'train_dataloader.batch_size': 64,
+            'model.backbone.arch.depth': 2
+        }),
+    # the study itself: 2-core CPU, about 3 hours in all (--jobs 2)
+    'cpu':
+    Scale(
+        'cpu',
+        pretrain_epochs=8,
+        finetune_epochs=2,
+        main_seeds=(0, 1, 2),
+        ablation_seeds=(0, ),
+        finetune_seeds=(0, 1, 2)),
+    # one GPU: a wider encoder, a longer schedule, AMP
+    'gpu':
+    Scale(
+        'gpu',
+        pretrain_epochs=200,
+        finetune_epochs=50,
+        zero_shot_images=10000,
+        main_seeds=(0, 1, 2),
+        ablation_seeds=(0, 1),
+        finetune_seeds=(0, 1, 2),
+        amp=True,
+        pretrain_options={
+            'model.backbone.arch.embed_dims': 384,
+            'model.backbone.arch.num_heads': 6,
+            'model.backbone.arch.depth': 12,
+            'model.decoder.embed_dims': 256,
+            'model.decoder.num_heads': 8,
+            'model.decoder.depth': 4,
+        },
+        finetune_options={
+            'model.backbone.arch.embed_dims': 384,
+            'model.backbone.arch.num_heads': 6,
+            'model.backbone.arch.depth': 12,
+            'model.head.in_channels': 384,
+        }),
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One unit of the study."""
+    kind: str  # 'pretrain' | 'random' | 'finetune'
+    name: str  # config stem ('gmae_pretrain_fmnist_k32'), 'random', 'scratch'
+    seed: int
+
+    def work_dir(self, root: str) -> str:
+        return osp.join(root, self.kind, self.name, f'seed{self.seed}')
+
+    @property
+    def method(self) -> str:
+        """'mae' | 'mae-pixel' | 'gmae' | 'random' | 'scratch'."""
+        if self.name in ('random', 'scratch'):
+            return self.name
+        return self.name.split('_')[0]
+
+    @property
+    def ablation(self) -> Optional[str]:
+        """The ablation key ('k32', ...) of a GMAE ablation run, else
+        None."""
+        stem = self.name
+        for prefix in ('gmae_pretrain_fmnist_', ):
+            if stem.startswith(prefix):
+                return stem[len(prefix):]
+        return None
+
+    def config(self) -> Optional[str]:
+        if self.kind == 'finetune':
+            return osp.join(CONFIG_DIR, 'vit_finetune_fmnist.py')
+        if self.kind == 'random':
+            return osp.join(CONFIG_DIR, 'mae_pretrain_fmnist.py')
+        return osp.join(CONFIG_DIR, f'{self.name}.py')
+
+
+def pretrain_name(method: str) -> str:
+    return f'{method}_pretrain_fmnist'
+
+
+def plan(scale: Scale) -> List[Run]:
+    """Every run of a scale, in the order that gives a useful partial
+    result first: the main rows of the first seed (and their fine-tuning),
+    the ablations, then the remaining seeds."""
+    runs: List[Run] = []
+    first, *rest = scale.main_seeds
+    for seed in [first]:
+        runs += [Run('pretrain', pretrain_name(m), seed) for m in MAIN]
+        runs.append(Run('random', 'random', seed))
+    for seed in scale.finetune_seeds[:1]:
+        runs += [Run('finetune', pretrain_name(m), seed) for m in MAIN]
+        runs.append(Run('finetune', 'scratch', seed))
+    for seed in scale.ablation_seeds:
+        runs += [
+            Run('pretrain', f'gmae_pretrain_fmnist_{a}', seed)
+            for a in ABLATIONS
+        ]
+    for seed in rest:
+        runs += [Run('pretrain', pretrain_name(m), seed) for m in MAIN]
+        runs.append(Run('random', 'random', seed))
+    for seed in scale.finetune_seeds[1:]:
+        runs += [Run('finetune', pretrain_name(m), seed) for m in MAIN]
+        runs.append(Run('finetune', 'scratch', seed))
+    return runs

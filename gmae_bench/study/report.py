@@ -1,0 +1,401 @@
+"""Tables (Markdown, CSV) and figures of a study work dir; called by
+``tools/compare.py`` when the folder holds a ``study.json``.
+
+Every cell is ``mean ± sample std (n)`` over the seeds that finished; a
+cell with n = 1 has no std. Accuracies are top-1 in %, reconstruction errors
+are masked-patch MSE in [0, 1] pixels, zero-shot scores are in %.
+"""
+import csv
+import glob
+import json
+import os
+import os.path as osp
+import statistics
+from collections import defaultdict
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..engine.atomic_io import write_text_atomic
+from .plan import ABLATIONS, DEFAULT_ROW, PAPER_ABLATION
+
+Stat = Optional[Tuple[float, Optional[float], int]]
+
+MAIN_ROWS = [  # label, kind, name
+    ('MAE (norm_pix)', 'pretrain', 'mae_pretrain_fmnist'),
+    ('MAE-pixel', 'pretrain', 'mae-pixel_pretrain_fmnist'),
+    ('GMAE', 'pretrain', 'gmae_pretrain_fmnist'),
+    ('random-init encoder', 'random', 'random'),
+    ('supervised from scratch', 'finetune', 'scratch'),
+]
+MAIN_COLUMNS = [  # column, key in study_eval.json, digits
+    ('linear top-1', 'linear', 2),
+    ('k-NN top-1', 'knn', 2),
+    ('fine-tune top-1', 'finetune', 2),
+    ('recon MSE', 'recon_mse', 4),
+    ('fg IoU (layers / recon)', 'fg', 1),
+    ('edge ODS', 'edges_ODS', 1),
+    ('edge OIS', 'edges_OIS', 1),
+    ('edge AP', 'edges_AP', 1),
+]
+ABLATION_COLUMNS = [('linear top-1', 'linear', 2), ('k-NN top-1', 'knn', 2),
+                    ('recon MSE', 'recon_mse', 4),
+                    ('fg IoU (layers / recon)', 'fg', 1),
+                    ('edge ODS', 'edges_ODS', 1)]
+
+
+def read_results(work_dir: str) -> List[dict]:
+    """Every ``study_eval.json`` under ``work_dir``."""
+    out = []
+    for path in sorted(
+            glob.glob(osp.join(work_dir, '*', '*', 'seed*', 'study_eval.json'))):
+        with open(path) as f:
+            try:
+                r = json.load(f)
+            except json.JSONDecodeError as e:
+                raise ValueError(f'{path} is not valid JSON ({e.msg}); '
+                                 'remove it and run the study again') from e
+        r['path'] = osp.dirname(path)
+        out.append(r)
+    return out
+
+
+def _value(r: dict, key: str) -> Optional[float]:
+    """A study_eval.json value by column key; zero-shot keys read the
+    GMAE layer readout, else the reconstruction's."""
+    if key in r:
+        return r[key]
+    zs = r.get('zero_shot') or {}
+    if key == 'fg':
+        return zs.get('fg_iou/layers', zs.get('fg_iou/recon_2means'))
+    if key.startswith('edges_'):
+        return zs.get(f'{key}/layers', zs.get(f'{key}/recon_sobel'))
+    return None
+
+
+def stat(values: Sequence[float]) -> Stat:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    std = statistics.stdev(values) if len(values) > 1 else None
+    return statistics.fmean(values), std, len(values)
+
+
+def cell(s: Stat, digits: int = 2) -> str:
+    if s is None:
+        return '–'
+    mean, std, n = s
+    if std is None:
+        return f'{mean:.{digits}f} (n=1)'
+    return f'{mean:.{digits}f} ± {std:.{digits}f} (n={n})'
+
+
+def _select(results, kind, name):
+    return [r for r in results if r['kind'] == kind and r['name'] == name]
+
+
+def main_rows(results: List[dict]) -> List[Dict[str, Stat]]:
+    rows = []
+    for label, kind, name in MAIN_ROWS:
+        sel = _select(results, kind, name)
+        if kind == 'pretrain':  # fine-tuning of the same pretraining
+            ft = _select(results, 'finetune', name)
+        else:
+            ft = sel if kind == 'finetune' else []
+        row = {'model': label}
+        for col, key, _ in MAIN_COLUMNS:
+            src = ft if key == 'finetune' else (
+                [] if kind == 'finetune' else sel)
+            row[col] = stat([_value(r, key) for r in src])
+        rows.append(row)
+    return rows
+
+
+def ablation_rows(results: List[dict]) -> List[Dict[str, object]]:
+    rows = []
+    groups = defaultdict(list)
+    for key, (group, label) in ABLATIONS.items():
+        groups[group].append((key, label))
+    for group, items in groups.items():
+        entries = [('default', DEFAULT_ROW[group], 'gmae_pretrain_fmnist')]
+        entries += [(k, l, f'gmae_pretrain_fmnist_{k}') for k, l in items]
+        for key, label, name in entries:
+            sel = _select(results, 'pretrain', name)
+            row = {'ablation': group, 'setting': label}
+            for col, k, _ in ABLATION_COLUMNS:
+                row[col] = stat([_value(r, k) for r in sel])
+            ft, lin = PAPER_ABLATION[key]
+            row['paper ft / lin'] = (f'{ft} / {lin}'
+                                     if ft is not None else 'not published')
+            rows.append(row)
+    return rows
+
+
+def zero_shot_rows(results: List[dict],
+                   references: Dict[str, float]) -> List[Dict[str, object]]:
+    rows = []
+    readouts = [('GMAE depth layers', 'gmae_pretrain_fmnist', 'layers',
+                 'layers'),
+                ('GMAE reconstruction (2-means / Sobel)',
+                 'gmae_pretrain_fmnist', 'recon_2means', 'recon_sobel')]
+    for label, _, name in MAIN_ROWS[:2]:
+        readouts.append((f'{label} reconstruction (2-means / Sobel)', name,
+                         'recon_2means', 'recon_sobel'))
+    metrics = ['fg_iou', 'edges_ODS', 'edges_OIS', 'edges_AP']
+    for label, name, fg, edge in readouts:
+        sel = _select(results, 'pretrain', name)
+        row = {'readout': label}
+        for m in metrics:
+            k = f'{m}/{fg if m == "fg_iou" else edge}'
+            row[m] = stat([(r.get('zero_shot') or {}).get(k) for r in sel])
+        rows.append(row)
+    refs = [('centre prior (model-free)', 'center_prior', None),
+            ('image 2-means / Sobel (model-free; ground truth comes from '
+             'the image)', 'image_2means', 'image_sobel')]
+    for label, fg, edge in refs:
+        row = {'readout': label}
+        for m in metrics:
+            k = f'{m}/{fg if m == "fg_iou" else edge}'
+            v = references.get(k)
+            row[m] = (v, None, 1) if v is not None else None
+        rows.append(row)
+    return rows
+
+
+def markdown(rows: List[dict], digits: Dict[str, int]) -> str:
+    cols = list(rows[0])
+    lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
+    for row in rows:
+        lines.append('| ' + ' | '.join(
+            cell(row[c], digits.get(c, 2)) if isinstance(row[c], tuple) or (
+                row[c] is None) else str(row[c]) for c in cols) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def write_csv(rows: List[dict], path: str) -> None:
+    cols = list(rows[0])
+    header = []
+    for c in cols:
+        if any(isinstance(r[c], tuple) or r[c] is None for r in rows):
+            header += [c, f'{c} std', f'{c} n']
+        else:
+            header.append(c)
+    lines = []
+    for r in rows:
+        out = []
+        for c in cols:
+            v = r[c]
+            if isinstance(v, tuple) or (v is None and f'{c} std' in header):
+                mean, std, n = v or (None, None, None)
+                out += [mean, std, n]
+            else:
+                out.append(v)
+        lines.append(['' if x is None else x for x in out])
+    import io
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    w.writerows(lines)
+    write_text_atomic(buf.getvalue(), path)
+
+
+# ----------------------------------------------------------------------
+# figures
+# ----------------------------------------------------------------------
+def _save(fig, path: str) -> None:
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=100)
+    from ..engine.atomic_io import write_bytes_atomic
+    write_bytes_atomic(buf.getvalue(), path)
+
+
+def plot_main(rows: List[dict], path: str) -> bool:
+    from ..visualization import pyplot
+    plt = pyplot()
+    cols = ['linear top-1', 'k-NN top-1', 'fine-tune top-1']
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    width = 0.8 / len(rows)
+    drawn = False
+    for i, row in enumerate(rows):
+        xs, ys, es = [], [], []
+        for j, c in enumerate(cols):
+            if row[c] is not None:
+                xs.append(j + (i - (len(rows) - 1) / 2) * width)
+                ys.append(row[c][0])
+                es.append(row[c][1] or 0.0)
+        if xs:
+            drawn = True
+            ax.bar(xs, ys, width, yerr=es, capsize=2, label=row['model'])
+    ax.set_xticks(range(len(cols)), cols)
+    ax.set_ylabel('Fashion-MNIST test top-1 (%)')
+    lo = min((r[c][0] for r in rows for c in cols if r[c]), default=0)
+    ax.set_ylim(max(0, lo - 10), 100)
+    ax.legend(fontsize=7, loc='lower right')
+    ax.set_title('mean ± std over pretraining seeds', fontsize=9)
+    fig.tight_layout()
+    if drawn:
+        _save(fig, path)
+    plt.close(fig)
+    return drawn
+
+
+def plot_ablation(rows: List[dict], path: str) -> bool:
+    from ..visualization import pyplot
+    plt = pyplot()
+    groups = list(dict.fromkeys(r['ablation'] for r in rows))
+    fig, axes = plt.subplots(1, len(groups), figsize=(3.2 * len(groups), 3.4))
+    axes = np.atleast_1d(axes)
+    drawn = False
+    for ax, group in zip(axes, groups):
+        sel = [r for r in rows if r['ablation'] == group]
+        for off, col in ((-0.2, 'linear top-1'), (0.2, 'k-NN top-1')):
+            xs = [i + off for i, r in enumerate(sel) if r[col]]
+            ys = [r[col][0] for r in sel if r[col]]
+            es = [r[col][1] or 0.0 for r in sel if r[col]]
+            if xs:
+                drawn = True
+                ax.bar(xs, ys, 0.4, yerr=es, capsize=2, label=col)
+        paper = [r['paper ft / lin'] for r in sel]
+        lin = [float(p.split('/')[1]) if '/' in p else np.nan for p in paper]
+        if not all(np.isnan(lin)):
+            tw = ax.twinx()
+            tw.plot(range(len(sel)), lin, 'k^', label='paper linear (ViT-B)')
+            tw.set_ylabel('paper linear top-1 (%)', fontsize=7)
+            tw.tick_params(labelsize=7)
+        ax.set_xticks(range(len(sel)),
+                      [r['setting'].replace(' (default)', '*') for r in sel],
+                      rotation=30, ha='right', fontsize=7)
+        vals = [r[c][0] for r in sel for c in ('linear top-1', 'k-NN top-1')
+                if r[c]]
+        if vals:
+            ax.set_ylim(max(0, min(vals) - 5), min(100, max(vals) + 3))
+        ax.set_title(group, fontsize=9)
+        ax.tick_params(labelsize=7)
+    axes[0].set_ylabel('ours: top-1 (%)', fontsize=8)
+    axes[0].legend(fontsize=6, loc='lower left')
+    fig.tight_layout()
+    if drawn:
+        _save(fig, path)
+    plt.close(fig)
+    return drawn
+
+
+def plot_curves(results: List[dict], path: str) -> bool:
+    from ..apis.results import read_work_dir
+    from ..visualization import pyplot
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    drawn = False
+    for r in results:
+        if r['kind'] != 'pretrain' or r['seed'] != 0:
+            continue
+        run = read_work_dir(r['path'])
+        if run is None or not run.loss_curve:
+            continue
+        x, y = zip(*run.loss_curve)
+        main = r['ablation'] is None
+        label = r['name'].replace('_pretrain_fmnist', '')
+        if 'mse_pixels_true_stats' in run.metrics:
+            label += ' (norm_pix, true patch stats)'
+        ax.plot(x, y, lw=1.4 if main else 0.8, ls='-' if main else ':',
+                label=label)
+        drawn = True
+    ax.set_xlabel('iteration')
+    ax.set_ylabel('masked-patch MSE, [0, 1] pixels')
+    ax.set_yscale('log')
+    ax.legend(fontsize=6, ncol=2)
+    ax.set_title('pretraining reconstruction error (seed 0)', fontsize=9)
+    fig.tight_layout()
+    if drawn:
+        _save(fig, path)
+    plt.close(fig)
+    return drawn
+
+
+def plot_samples(results: List[dict], path: str) -> bool:
+    """Rows: input, masked input, each method's reconstruction, GMAE's
+    nearest-K renders; columns: test images."""
+    from ..visualization import pyplot
+    rows = []
+    for label, _, name in MAIN_ROWS[:3]:
+        sel = [r for r in results if r['kind'] == 'pretrain'
+               and r['name'] == name and r['seed'] == 0]
+        f = osp.join(sel[0]['path'], 'samples.npz') if sel else None
+        if not f or not osp.isfile(f):
+            continue
+        s = np.load(f)
+        if not rows:
+            rows += [('input', s['image']), ('masked (0.75)', s['masked'])]
+        rows.append((f'{label}', s['recon']))
+        firsts = sorted((int(k.split('_')[1]), k) for k in s.files
+                        if k.startswith('first_'))
+        for k, key in firsts:
+            rows.append((f'GMAE nearest {k}', s[key]))
+    if not rows:
+        return False
+    plt = pyplot()
+    n = rows[0][1].shape[0]
+    fig, axes = plt.subplots(len(rows), n, figsize=(n * 0.9, len(rows) * 0.95))
+    for i, (label, imgs) in enumerate(rows):
+        for j in range(n):
+            ax = axes[i, j]
+            ax.imshow(np.clip(imgs[j].transpose(1, 2, 0), 0, 1))
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if j == 0:
+                ax.set_ylabel(label, fontsize=6, rotation=0, ha='right',
+                              va='center')
+    fig.tight_layout(pad=0.2)
+    _save(fig, path)
+    plt.close(fig)
+    return True
+
+
+def write_report(work_dir: str, out: str) -> List[str]:
+    """All tables and figures of a study work dir; returns the paths."""
+    index_path = osp.join(work_dir, 'study.json')
+    with open(index_path) as f:
+        index = json.load(f)
+    results = read_results(work_dir)
+    os.makedirs(out, exist_ok=True)
+    written = []
+    tables = [
+        ('main', main_rows(results), {c: d for c, _, d in MAIN_COLUMNS}),
+        ('ablation', ablation_rows(results),
+         {c: d for c, _, d in ABLATION_COLUMNS}),
+        ('zero_shot', zero_shot_rows(results, index.get('references', {})),
+         {}),
+    ]
+    md = [f'# Study results ({index["scale"]} scale)\n']
+    for name, rows, digits in tables:
+        md += [f'\n## {name}\n\n', markdown(rows, digits)]
+        p = osp.join(out, f'{name}.csv')
+        write_csv(rows, p)
+        written.append(p)
+    p = osp.join(out, 'tables.md')
+    write_text_atomic(''.join(md), p)
+    written.append(p)
+    figures = {
+        'main_bars.png': lambda p: plot_main(tables[0][1], p),
+        'ablation_bars.png': lambda p: plot_ablation(tables[1][1], p),
+        'loss_curves.png': lambda p: plot_curves(results, p),
+        'samples.png': lambda p: plot_samples(results, p),
+    }
+    for name, make in figures.items():
+        p = osp.join(out, name)
+        if make(p):
+            written.append(p)
+    summary = dict(
+        scale=index['scale'],
+        sessions=index.get('sessions', []),
+        background=index.get('background'),
+        references=index.get('references'),
+        runs=index.get('runs', {}),
+        results=[{k: v for k, v in r.items() if k != 'path'}
+                 | {'run': osp.relpath(r['path'], work_dir)}
+                 for r in results])
+    p = osp.join(out, 'results.json')
+    write_text_atomic(json.dumps(summary, indent=1) + '\n', p)
+    written.append(p)
+    return written

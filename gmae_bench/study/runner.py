@@ -1,0 +1,446 @@
+"""Run or resume every run of a study scale, then leave the result files
+that ``tools/compare.py`` turns into tables and figures.
+
+Layout under the work dir (default ``work_dirs/study/``)::
+
+    study.json                       scale, machine, revision, wall times
+    pretrain/<config>/seed<s>/       tools/train.py work dir + study_eval.json
+    random/random/seed<s>/           study_eval.json (random-init encoder)
+    finetune/<config|scratch>/seed<s>/  tools/train.py work dir + study_eval.json
+
+A run with a ``study_eval.json`` is finished and skipped; a training with
+checkpoints but not the last one continues with ``--resume``.
+"""
+import glob
+import json
+import os
+import os.path as osp
+import platform
+import socket
+import subprocess
+import sys
+import time
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+import torch
+
+from ..engine.atomic_io import write_json_atomic
+from .data import background_stats, ground_truth, load_split, to_pixels
+from .evaluate import reconstruction_mse, zero_shot
+from .plan import SCALES, Run, Scale, plan, pretrain_name
+from .probes import extract_features, knn_accuracy, linear_probe
+
+RESULT = 'study_eval.json'
+TIMES = 'study_time.json'
+LOCK = '.study_lock'
+SAMPLES = 8  # test images in the reconstruction / layer figures
+FIRST_K = (4, 8, 16, 32)
+
+
+class StudyError(RuntimeError):
+    """A run failed or the work dir belongs to another scale."""
+
+
+def machine() -> Dict[str, object]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            names = [l.split(':', 1)[1].strip() for l in f
+                     if l.startswith('model name')]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return dict(
+        cpu=cpu,
+        cores=os.cpu_count(),
+        gpu=gpu,
+        python=platform.python_version(),
+        torch=torch.__version__,
+        threads=torch.get_num_threads())
+
+
+def git_revision(root: str) -> str:
+    """HEAD, with '+dirty' when tracked files differ from it."""
+    def git(*args):
+        return subprocess.run(['git', '-C', root, *args],
+                              capture_output=True,
+                              text=True).stdout.strip()
+
+    rev = git('rev-parse', 'HEAD') or 'unknown'
+    dirty = git('status', '--porcelain', '--untracked-files=no')
+    return rev + ('+dirty' if dirty else '')
+
+
+class Study:
+    """One scale of the study in one work dir."""
+
+    def __init__(self,
+                 scale: str,
+                 work_dir: str = 'work_dirs/study',
+                 data_root: str = 'data/fashion_mnist',
+                 repo: Optional[str] = None,
+                 log: Callable[[str], None] = print) -> None:
+        if scale not in SCALES:
+            raise ValueError(f'--scale must be one of {sorted(SCALES)}, got '
+                             f'{scale!r}')
+        self.scale: Scale = SCALES[scale]
+        self.work_dir, self.data_root, self.log = work_dir, data_root, log
+        self.repo = repo or os.getcwd()
+        self.index_path = osp.join(work_dir, 'study.json')
+        self.index = self._open_index()
+        self._data = None
+
+    # ------------------------------------------------------------------
+    # bookkeeping
+    # ------------------------------------------------------------------
+    def _open_index(self) -> dict:
+        if osp.isfile(self.index_path):
+            with open(self.index_path) as f:
+                try:
+                    index = json.load(f)
+                except json.JSONDecodeError as e:
+                    raise StudyError(
+                        f'{self.index_path} is not valid JSON ({e.msg}); '
+                        'remove it (the runs beside it are kept and '
+                        'skipped)') from e
+            if index.get('scale') != self.scale.name:
+                raise StudyError(
+                    f'{self.work_dir} holds the {index.get("scale")!r} '
+                    f'scale, not {self.scale.name!r}: pass another '
+                    '--work-dir (nothing there was changed)')
+            return index
+        return dict(scale=self.scale.name, sessions=[])
+
+    def _save_index(self) -> None:
+        write_json_atomic(self.index, self.index_path)
+
+    def _record(self, run: Run, phase: str, seconds: float) -> None:
+        """Add wall seconds of a phase to the run's ``study_time.json``
+        (summed over attempts: a resumed training adds up)."""
+        path = osp.join(run.work_dir(self.work_dir), TIMES)
+        times = {}
+        if osp.isfile(path):
+            with open(path) as f:
+                times = json.load(f)
+        times[phase] = times.get(phase, 0.0) + seconds
+        times['threads'] = torch.get_num_threads()
+        write_json_atomic(times, path)
+
+    # ------------------------------------------------------------------
+    # data
+    # ------------------------------------------------------------------
+    def data(self) -> Dict[str, object]:
+        """Train / test pixels and labels (the scale's subsets) and the
+        zero-shot ground truth, loaded once."""
+        if self._data is None:
+            s = self.scale
+            tr_img, tr_y = load_split(self.data_root, 'train')
+            te_img, te_y = load_split(self.data_root, 'test')
+            tr_img, tr_y = tr_img[:s.train_images], tr_y[:s.train_images]
+            te_img, te_y = te_img[:s.test_images], te_y[:s.test_images]
+            zs = te_img[:s.zero_shot_images]
+            fg, edges = ground_truth(zs)
+            self._data = dict(
+                train=to_pixels(tr_img),
+                train_y=torch.from_numpy(tr_y),
+                test=to_pixels(te_img),
+                test_y=torch.from_numpy(te_y),
+                zs=to_pixels(zs),
+                zs_fg=fg,
+                zs_edges=edges,
+                background=background_stats(te_img))
+        return self._data
+
+    # ------------------------------------------------------------------
+    # training through tools/train.py
+    # ------------------------------------------------------------------
+    def _train_options(self, run: Run) -> Dict[str, object]:
+        s = self.scale
+        if run.kind == 'finetune':
+            opts = dict(max_epochs=s.finetune_epochs, **s.finetune_options)
+            if run.name != 'scratch':
+                opts['pretrained'] = self.final_checkpoint(
+                    Run('pretrain', run.name, run.seed))
+        else:
+            opts = dict(max_epochs=s.pretrain_epochs, **s.pretrain_options)
+        opts['randomness.seed'] = run.seed
+        if s.train_images is not None:
+            opts['train_dataloader.dataset.indices'] = s.train_images
+        if s.test_images is not None and run.kind == 'finetune':
+            opts['val_dataloader.dataset.indices'] = s.test_images
+        return opts
+
+    def final_checkpoint(self, run: Run) -> str:
+        epochs = (self.scale.finetune_epochs
+                  if run.kind == 'finetune' else self.scale.pretrain_epochs)
+        return osp.join(run.work_dir(self.work_dir), f'epoch_{epochs}.pth')
+
+    def train(self, run: Run) -> None:
+        """tools/train.py on the run's config, resumed if it has
+        checkpoints; returns when the last epoch's checkpoint exists."""
+        wd = run.work_dir(self.work_dir)
+        final = self.final_checkpoint(run)
+        if osp.isfile(final):
+            return
+        opts = self._train_options(run)
+        cmd = [
+            sys.executable,
+            osp.join(self.repo, 'tools', 'train.py'),
+            osp.join(self.repo, run.config()), '--work-dir', wd
+        ]
+        if glob.glob(osp.join(wd, 'epoch_*.pth')):
+            cmd.append('--resume')
+        if self.scale.amp:
+            cmd.append('--amp')
+        cmd += ['--cfg-options'] + [f'{k}={v}' for k, v in opts.items()]
+        os.makedirs(wd, exist_ok=True)
+        log_path = osp.join(wd, 'study_train.log')
+        self.log(f'[study] train {osp.relpath(wd, self.work_dir)}'
+                 f'{" (resume)" if "--resume" in cmd else ""}')
+        start = time.time()
+        with open(log_path, 'a') as logf:
+            proc = subprocess.run(
+                cmd, cwd=self.repo, stdout=logf, stderr=subprocess.STDOUT)
+        self._record(run, 'train_s', time.time() - start)
+        if proc.returncode != 0 or not osp.isfile(final):
+            raise StudyError(
+                f'training {wd} failed (exit {proc.returncode}); its output '
+                f'is in {log_path}. Fix the cause and run the study again: '
+                'it resumes from the last checkpoint')
+
+    # ------------------------------------------------------------------
+    # evaluation
+    # ------------------------------------------------------------------
+    def model(self, run: Run):
+        """The run's MaskedAutoencoder (random init for 'random')."""
+        from mmengine.logging import MMLogger
+
+        from ..apis import init_model
+        MMLogger.get_current_instance().setLevel('WARNING')  # init reports
+        opts = dict(self.scale.pretrain_options)
+        opts.pop('train_dataloader.batch_size', None)
+        torch.manual_seed(run.seed)
+        ckpt = None if run.kind == 'random' else self.final_checkpoint(run)
+        return init_model(run.config(), ckpt, cfg_options=opts or None)
+
+    def evaluate_encoder(self, run: Run) -> Dict[str, object]:
+        d = self.data()
+        model = self.model(run)
+        out: Dict[str, object] = {}
+        cache = osp.join(run.work_dir(self.work_dir), 'features.pt')
+        if osp.isfile(cache):
+            feats = torch.load(cache, weights_only=True)
+        else:
+            feats = dict(
+                train=extract_features(model, d['train']),
+                test=extract_features(model, d['test']))
+            torch.save(feats, cache)
+        out['linear'] = linear_probe(
+            feats['train'],
+            d['train_y'],
+            feats['test'],
+            d['test_y'],
+            epochs=self.scale.probe_epochs,
+            seed=run.seed)['top1']
+        out['knn'] = knn_accuracy(feats['train'], d['train_y'],
+                                  feats['test'], d['test_y'])
+        if run.kind == 'pretrain':
+            out['recon_mse'] = reconstruction_mse(model, d['test'])
+            out['zero_shot'] = zero_shot(model, d['zs'], d['zs_fg'],
+                                         d['zs_edges'])
+            if run.seed == 0:
+                self.save_samples(model, run)
+        return out
+
+    @torch.no_grad()
+    def save_samples(self, model, run: Run) -> None:
+        """Reconstructions (mask 0.75, seed 0) and, for GMAE, renders of
+        the nearest K Gaussians (all patches visible) of a few test
+        images, for the figures."""
+        from ..zero_shot import first_k
+        x = self.data()['test'][:SAMPLES]
+        torch.manual_seed(0)
+        rec = model.reconstruct(model.pixels_to_inputs(x), 0.75)
+        arrays = {
+            k: rec[k].cpu().numpy()
+            for k in ('image', 'masked', 'recon', 'pasted')
+        }
+        if model.is_gaussian:
+            full = model.reconstruct(model.pixels_to_inputs(x), 0.0)
+            scene = model.head.scene(*x.shape[-2:])
+            for k, img in first_k(full['gaussians'], scene, FIRST_K).items():
+                arrays[f'first_{k}'] = img.clamp(0, 1).cpu().numpy()
+        np.savez_compressed(
+            osp.join(run.work_dir(self.work_dir), 'samples.npz'), **arrays)
+
+    def finetune_result(self, run: Run) -> Dict[str, object]:
+        """Top-1 (%) of the last validation of a fine-tuning run."""
+        from ..apis.results import read_work_dir
+        r = read_work_dir(run.work_dir(self.work_dir))
+        if r is None or 'accuracy/top1' not in r.metrics:
+            raise StudyError(f'{run.work_dir(self.work_dir)} holds no '
+                             'validation accuracy; re-run the study')
+        return dict(finetune=r.metrics['accuracy/top1'])
+
+    # ------------------------------------------------------------------
+    def result_path(self, run: Run) -> str:
+        return osp.join(run.work_dir(self.work_dir), RESULT)
+
+    def step(self, run: Run) -> bool:
+        """Train and / or evaluate one run; False if it was finished."""
+        path = self.result_path(run)
+        if osp.isfile(path):
+            return False
+        if run.kind in ('pretrain', 'finetune'):
+            self.train(run)
+        start = time.time()
+        self.log('[study] evaluate ' +
+                 osp.relpath(osp.dirname(path), self.work_dir))
+        result = (
+            self.finetune_result(run)
+            if run.kind == 'finetune' else self.evaluate_encoder(run))
+        result.update(kind=run.kind, name=run.name, method=run.method,
+                      seed=run.seed, ablation=run.ablation)
+        self._record(run, 'eval_s', time.time() - start)
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        write_json_atomic(result, path)
+        return True
+
+    # ------------------------------------------------------------------
+    # scheduling: one process, or several workers sharing the plan
+    # ------------------------------------------------------------------
+    def _lock(self, run: Run) -> bool:
+        """Claim a run for this process (a lock file naming host and pid;
+        a lock whose process is gone is taken over)."""
+        wd = run.work_dir(self.work_dir)
+        os.makedirs(wd, exist_ok=True)
+        path = osp.join(wd, LOCK)
+        me = f'{socket.gethostname()} {os.getpid()}'
+        for _ in range(2):
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                if self._held_by_live_process(path):
+                    return False
+                os.remove(path)  # its worker was killed
+                continue
+            with os.fdopen(fd, 'w') as f:
+                f.write(me)
+            return True
+        return False
+
+    @staticmethod
+    def _held_by_live_process(path: str) -> bool:
+        try:
+            with open(path) as f:
+                host, pid = f.read().split()
+        except (OSError, ValueError):
+            return False
+        if host != socket.gethostname():
+            return True  # another machine's worker: leave it alone
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def _unlock(self, run: Run) -> None:
+        path = osp.join(run.work_dir(self.work_dir), LOCK)
+        if osp.isfile(path):
+            os.remove(path)
+
+    def finished(self, run: Run) -> bool:
+        return osp.isfile(self.result_path(run))
+
+    def work(self, limit: Optional[int] = None) -> List[Run]:
+        """Take unfinished, unclaimed runs of the plan one by one until
+        none is left (waiting while other workers hold the last ones)."""
+        done: List[Run] = []
+        while limit is None or len(done) < limit:
+            waiting = False
+            progressed = False
+            for run in plan(self.scale):
+                if self.finished(run):
+                    continue
+                dep = self.dependency(run)
+                if dep is not None and not self.finished(dep):
+                    waiting = True  # its pretraining is not done yet
+                    continue
+                if not self._lock(run):
+                    waiting = True
+                    continue
+                try:
+                    if self.step(run):
+                        done.append(run)
+                finally:
+                    self._unlock(run)
+                progressed = True
+                break
+            if not progressed:
+                if not waiting:
+                    break
+                time.sleep(10)
+        return done
+
+    def dependency(self, run: Run) -> Optional[Run]:
+        """The pretraining a fine-tuning run starts from (None: none)."""
+        if run.kind == 'finetune' and run.name != 'scratch':
+            return Run('pretrain', run.name, run.seed)
+        return None
+
+    def run(self, limit: Optional[int] = None, jobs: int = 1) -> int:
+        """Every unfinished run of the plan, in this process (``jobs=1``)
+        or in ``jobs`` worker processes with ``cores / jobs`` threads each
+        (small models use two 1-thread processes better than one 2-thread
+        one). Returns the number of runs done."""
+        start = time.time()
+        session = dict(
+            started=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+            revision=git_revision(self.repo),
+            machine=machine(),
+            jobs=jobs)
+        self.index['sessions'].append(session)
+        self._save_index()
+        if jobs <= 1:
+            count = len(self.work(limit))
+        else:
+            count = self._spawn_workers(jobs, limit)
+        d = self.data()
+        self.index['background'] = d['background']
+        if 'references' not in self.index:  # model-free zero-shot rows
+            self.index['references'] = zero_shot(None, d['zs'], d['zs_fg'],
+                                                 d['zs_edges'])
+        session['wall_s'] = time.time() - start
+        self._save_index()
+        return count
+
+    def _spawn_workers(self, jobs: int, limit: Optional[int]) -> int:
+        threads = max(1, (os.cpu_count() or 1) // jobs)
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads),
+                   MKL_NUM_THREADS=str(threads))
+        cmd = [
+            sys.executable,
+            osp.join(self.repo, 'tools', 'study.py'), '--scale',
+            self.scale.name, '--work-dir', self.work_dir, '--data',
+            self.data_root, '--worker'
+        ]
+        if limit is not None:
+            cmd += ['--limit', str(limit)]
+        before = sum(self.finished(r) for r in plan(self.scale))
+        procs = [
+            subprocess.Popen(cmd, cwd=self.repo, env=env)
+            for _ in range(jobs)
+        ]
+        codes = [p.wait() for p in procs]
+        after = sum(self.finished(r) for r in plan(self.scale))
+        if any(codes):
+            raise StudyError(f'{sum(c != 0 for c in codes)} of {jobs} study '
+                             f'workers failed (exit codes {codes}); their '
+                             'messages are above. Finished runs are kept: '
+                             'run the study again to continue')
+        return after - before

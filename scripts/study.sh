@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The MAE-vs-GMAE study on Fashion-MNIST (docs/results.md).
+#   scripts/study.sh --scale {ci,cpu,gpu} [--work-dir DIR] [--out DIR]
+# Runs or resumes every run of the scale (finished runs are skipped, a
+# killed run resumes), then writes the tables and figures to DIR/report.
+# ci: a few hundred images, ~3 min; cpu: the study, ~3 h on 2 cores;
+# gpu: a larger model and schedule for one GPU.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+scripts/setup_env.sh
+export MPLBACKEND=Agg
+exec .venv/bin/python tools/study.py "$@"
