@@ -1,7 +1,7 @@
 """GPU figures of the recipes, in one table (scripts/gpu_check.sh runs it).
 
 * MAE and GMAE ViT-B/16 pretraining steps (forward + backward + AdamW, mixed
-  precision as the configs train: bf16 where the GPU has it, else fp16) at
+  precision as the configs train: fp16 autocast with a loss scale) at
   batch 64 and at the largest batch that fits (doubling until out of
   memory): step time, images/s, the render share of the GMAE step (the
   head's render call and its backward, timed inside the step) and peak
@@ -55,8 +55,7 @@ def parse_args(argv=None):
 def amp_dtype(device: str):
     if not device.startswith('cuda'):
         return None  # CPU: fp32, as the tools train there
-    return torch.bfloat16 if torch.cuda.is_bf16_supported() else \
-        torch.float16
+    return torch.float16
 
 
 def sync(device: str) -> None:

@@ -2,7 +2,10 @@
 # format, train = val): a CPU check of the whole detection pipeline.
 default_scope = 'mmdet'
 custom_imports = dict(
-    imports=['gmae_bench.models', 'gmae_bench.engine'],
+    imports=[
+        'gmae_bench.models', 'gmae_bench.models.det_heads',
+        'gmae_bench.engine'
+    ],
     allow_failed_imports=False)
 pretrained = 'work_dirs/gmae_pretrain_vit_tiny/epoch_30.pth'
 _base_ = [

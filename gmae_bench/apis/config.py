@@ -247,10 +247,10 @@ def prepare_runtime(cfg: Config,
 
 
 def _mixed_precision(cfg: Config, amp: bool) -> None:
-    """``AmpOptimWrapper`` with the dtype the GPU has: bf16 where
-    supported (no loss scaling needed), else fp16 with a dynamic loss
-    scale. Without CUDA a config's AMP falls back to fp32 with a warning;
-    an explicit ``--amp`` is an error."""
+    """``AmpOptimWrapper`` as the sources train: fp16 autocast with a
+    dynamic loss scale unless the config names another ``dtype``
+    (``bfloat16`` on request). Without CUDA a config's AMP falls back to
+    fp32 with a warning; an explicit ``--amp`` is an error."""
     import torch
     ow = cfg.optim_wrapper
     if amp and not torch.cuda.is_available():
@@ -258,6 +258,7 @@ def _mixed_precision(cfg: Config, amp: bool) -> None:
     if amp and ow.get('type') != 'AmpOptimWrapper':
         ow.type = 'AmpOptimWrapper'
         ow.setdefault('loss_scale', 'dynamic')
+        ow.setdefault('dtype', 'float16')
     elif amp:
         print_log(
             '--amp: the config already uses AmpOptimWrapper',
@@ -276,8 +277,7 @@ def _mixed_precision(cfg: Config, amp: bool) -> None:
             ow.pop(key, None)
         return
     if ow.get('dtype') is None:
-        ow.dtype = 'bfloat16' if torch.cuda.is_bf16_supported() \
-            else 'float16'
+        ow.dtype = 'float16'
 
 
 def _resume(cfg: Config, resume: Optional[str]) -> None:

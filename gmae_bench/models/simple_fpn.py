@@ -59,6 +59,18 @@ class SimpleFPN(BaseModule):
         self.fpn_convs = nn.ModuleList(
             conv_ln(out_channels, out_channels, 3) for _ in widths)
 
+    def init_weights(self) -> None:
+        """mmcv ``ConvModule``'s init for the lateral and output convs, as
+        mmdet's SimpleFPN builds them (Kaiming normal, fan-out, ReLU gain;
+        norms 1 / 0); the transposed convs keep PyTorch's default."""
+        super().init_weights()
+        for seq in (*self.lateral_convs, *self.fpn_convs):
+            conv, norm = seq
+            nn.init.kaiming_normal_(
+                conv.weight, mode='fan_out', nonlinearity='relu')
+            nn.init.ones_(norm.weight)
+            nn.init.zeros_(norm.bias)
+
     def forward(self, inputs: Tuple[Tensor, ...]) -> Tuple[Tensor, ...]:
         x = inputs[-1]  # [B, D, h, w]
         feats: List[Tensor] = [

@@ -58,8 +58,14 @@ class ViT(BaseModule):
     Args:
         arch: A name in :data:`ARCHS` or ``dict(embed_dims, depth,
             num_heads)``.
-        img_size: Training image size; the position table is built for it
-            and resized on the fly for other sizes.
+        img_size: Training image size (the patch grid; relative-position
+            tables are sized for it).
+        pretrain_img_size: Size the absolute position table is kept at
+            (default: ``img_size``); other grids get it bicubic-resized in
+            every forward. ViTDet keeps the 224-px table of the pretrained
+            encoder at 1024 px (mmdet's ``get_abs_pos``).
+        norm_eps: LayerNorm epsilon (1e-6 as FB-MAE / timm; ViTDet's
+            backbone uses mmcv's ``LN``, 1e-5).
         patch_size: Patch side in pixels.
         mask_ratio: Fraction of patches hidden by :meth:`forward_masked`.
         out_type: What :meth:`forward` returns per index in ``out_indices``:
@@ -94,6 +100,8 @@ class ViT(BaseModule):
                  arch: Union[str, dict] = 'base',
                  img_size: int = 224,
                  patch_size: int = 16,
+                 pretrain_img_size: Optional[int] = None,
+                 norm_eps: float = 1e-6,
                  in_channels: int = 3,
                  mlp_ratio: float = 4.0,
                  mask_ratio: float = 0.75,
@@ -116,7 +124,7 @@ class ViT(BaseModule):
         self.mask_ratio, self.out_type = mask_ratio, out_type
         self.out_indices = [i % depth for i in out_indices]
         self.frozen_stages = frozen_stages
-        norm_layer = partial(nn.LayerNorm, eps=1e-6)
+        norm_layer = partial(nn.LayerNorm, eps=norm_eps)
 
         # --- tokens: patches, cls, fixed 2D sin-cos positions ---
         self.patch_embed = PatchEmbed(
@@ -127,7 +135,11 @@ class ViT(BaseModule):
             strict_img_size=False,
             dynamic_img_pad=True)  # odd sizes (test-time resize) are padded
         self.grid_size = (img_size // patch_size, img_size // patch_size)
-        num_patches = self.grid_size[0] * self.grid_size[1]
+        table = pretrain_img_size or img_size
+        _check_args(table, patch_size, mask_ratio, out_type, window_size,
+                    use_rel_pos)
+        self.pos_grid = (table // patch_size, table // patch_size)
+        num_patches = self.pos_grid[0] * self.pos_grid[1]
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
         self.pos_embed = nn.Parameter(
             torch.zeros(1, num_patches + 1, embed_dims),
@@ -178,7 +190,7 @@ class ViT(BaseModule):
     def init_weights(self) -> None:
         """FB-MAE init, then strict pretrained loading if init_cfg asks."""
         self.pos_embed.data.copy_(
-            sincos_2d(self.embed_dims, self.grid_size, cls_token=True)[None])
+            sincos_2d(self.embed_dims, self.pos_grid, cls_token=True)[None])
         w = self.patch_embed.proj.weight.data
         nn.init.xavier_uniform_(w.view(w.shape[0], -1))
         nn.init.normal_(self.cls_token, std=0.02)
@@ -207,7 +219,7 @@ class ViT(BaseModule):
         old = int(round((ckpt.shape[1] - 1)**0.5))
         if old * old != ckpt.shape[1] - 1 or ckpt.shape[2] != self.embed_dims:
             return  # let the strict shape check report it
-        state_dict[key] = resize_pos_embed(ckpt, (old, old), self.grid_size)
+        state_dict[key] = resize_pos_embed(ckpt, (old, old), self.pos_grid)
 
     def _freeze_stages(self) -> None:
         if self.frozen_stages < 0:
@@ -240,7 +252,7 @@ class ViT(BaseModule):
         """Patch tokens + positions, and the cls token + its position."""
         x = self.patch_embed(imgs)  # [B, L, D]
         grid = self.token_grid(imgs)
-        pos = resize_pos_embed(self.pos_embed, self.grid_size, grid)
+        pos = resize_pos_embed(self.pos_embed, self.pos_grid, grid)
         cls = self.cls_token + pos[:, :1]  # [1, 1, D]
         return x + pos[:, 1:], cls.expand(x.shape[0], -1, -1)
 

@@ -83,7 +83,11 @@ def test_delete_only_in_base_models(path):
         assert path.parent.name == 'models' and '_base_' in path.parts
 
 
-@pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.name)
+CPU_CONFIGS = [p for p in LEAVES if 'study' in p.parts]
+RECIPES = [p for p in LEAVES if p not in CPU_CONFIGS]
+
+
+@pytest.mark.parametrize('path', RECIPES, ids=lambda p: p.name)
 def test_every_recipe_trains_with_amp(path):
     """FB-MAE, mmpretrain, ViTDet and mmseg's MAE recipes all use mixed
     precision (the tools fall back to fp32 without CUDA)."""
@@ -91,8 +95,21 @@ def test_every_recipe_trains_with_amp(path):
     assert cfg.optim_wrapper.get('type') == 'AmpOptimWrapper'
 
 
+@pytest.mark.parametrize('path', CPU_CONFIGS, ids=lambda p: p.name)
+def test_cpu_configs_train_in_fp32(path):
+    """The study's configs run on CPUs, where mmengine refuses AMP
+    (its gpu scale passes --amp)."""
+    cfg = Config.fromfile(str(path))
+    assert cfg.optim_wrapper.get('type') == 'OptimWrapper'
+
+
+STUDY_ABLATIONS = [
+    p for p in LEAVES
+    if 'study' in p.parts and p.name.startswith('gmae_pretrain_fmnist_')
+]
 PAIRS = [(p, p.with_name(p.name.replace('gmae', 'mae', 1))) for p in LEAVES
-         if 'gmae' in p.name and 'ablations' not in p.parts]
+         if 'gmae' in p.name and 'ablations' not in p.parts
+         and p not in STUDY_ABLATIONS]
 ABLATIONS = [p for p in LEAVES if 'ablations' in p.parts]
 # MAE without norm_pix: the pixel-space twin of GMAE's reconstruction
 PIXEL_TWINS = [(p, p.with_name(p.name.replace('mae-pixel', 'mae', 1)))
@@ -156,3 +173,35 @@ def test_paper_recipe_in_vit_b_configs():
     opt = cfg.optim_wrapper.optimizer
     assert opt.type == 'AdamW' and opt.betas == (0.9, 0.95)
     assert opt.weight_decay == 0.05
+
+
+# each study ablation changes one setting of the study's GMAE (the paper's
+# ablation table: c, mask ratio, loss, k)
+STUDY_CHANGES = {
+    'c1': {'head.scale_max': 1.0},
+    'c4': {'head.scale_max': 4.0},
+    'mask0p70': {'backbone.mask_ratio': 0.70},
+    'mask0p80': {'backbone.mask_ratio': 0.80},
+    'loss-all': {'head.loss_on': 'all'},
+    'loss-normpix': {'head.norm_pix': True},
+    'k32': {'decoder.num_queries': 32},
+    'k128': {'decoder.num_queries': 128},
+}
+
+
+def test_study_ablations_are_the_planned_ones():
+    from gmae_bench.study import ABLATIONS as PLANNED
+    names = {p.stem[len('gmae_pretrain_fmnist_'):] for p in STUDY_ABLATIONS}
+    assert names == set(STUDY_CHANGES) == set(PLANNED)
+
+
+@pytest.mark.parametrize('path', STUDY_ABLATIONS, ids=lambda p: p.name)
+def test_study_ablations_change_one_setting(path):
+    main = path.with_name('gmae_pretrain_fmnist.py')
+    a, m = Config.fromfile(str(path)), Config.fromfile(str(main))
+    fa, fm = _flatten(a.model.to_dict()), _flatten(m.model.to_dict())
+    changed = {k: fa.get(k) for k in set(fa) | set(fm) if fa.get(k) != fm.get(k)}
+    assert changed == STUDY_CHANGES[path.stem[len('gmae_pretrain_fmnist_'):]]
+    rest_a = {k: v for k, v in a.to_dict().items() if k != 'model'}
+    rest_m = {k: v for k, v in m.to_dict().items() if k != 'model'}
+    assert rest_a == rest_m

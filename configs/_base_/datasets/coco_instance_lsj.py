@@ -31,7 +31,12 @@ test_pipeline = [
         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                    'scale_factor')),
 ]
+# ViTDet's lsj-100e_coco-instance.py builds its loader without mmdet's
+# AspectRatioBatchSampler (LSJ crops every image to 1024 x 1024 anyway)
 train_dataloader = dict(
-    batch_size=4, num_workers=8, dataset=dict(pipeline=train_pipeline))
+    batch_size=4,
+    num_workers=8,
+    batch_sampler=None,
+    dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

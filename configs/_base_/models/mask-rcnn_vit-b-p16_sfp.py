@@ -17,6 +17,11 @@ model = dict(
         arch=dict(embed_dims=768, depth=12, num_heads=12),
         img_size=1024,
         patch_size=16,
+        # ViTDet: the pretrained 224-px (14 x 14) position table, resized
+        # bicubically in every forward (mmdet's get_abs_pos), and mmcv's LN
+        # (eps 1e-5) in the blocks
+        pretrain_img_size=224,
+        norm_eps=1e-5,
         out_type='featmap',
         out_indices=(11, ),
         pos_embed_trainable=True,
@@ -31,7 +36,10 @@ model = dict(
         out_channels=256,
         num_outs=5),
     rpn_head=dict(num_convs=2),
+    # boxes clipped to the image content at test time, not to the LSJ
+    # padding (gmae_bench/models/det_heads.py; docs/recipes.md)
     roi_head=dict(
+        type='gmae_bench.ContentRoIHead',
         bbox_head=dict(
             type='Shared4Conv1FCBBoxHead',
             conv_out_channels=256,

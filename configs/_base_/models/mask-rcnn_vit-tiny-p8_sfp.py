@@ -13,6 +13,8 @@ model = dict(
         arch=dict(embed_dims=128, depth=4, num_heads=4),
         img_size=128,
         patch_size=8,
+        pretrain_img_size=64,  # the tiny encoder's table, as ViT-B's 224
+        norm_eps=1e-5,
         out_type='featmap',
         out_indices=(3, ),
         pos_embed_trainable=True,
@@ -27,7 +29,10 @@ model = dict(
         out_channels=256,
         num_outs=5),
     rpn_head=dict(num_convs=2, anchor_generator=dict(strides=strides)),
+    # boxes clipped to the image content at test time, not to the LSJ
+    # padding (gmae_bench/models/det_heads.py; docs/recipes.md)
     roi_head=dict(
+        type='gmae_bench.ContentRoIHead',
         bbox_roi_extractor=dict(featmap_strides=strides[:4]),
         mask_roi_extractor=dict(featmap_strides=strides[:4]),
         bbox_head=dict(

@@ -51,7 +51,8 @@ model = dict(
         loss_decode=dict(
             type='CrossEntropyLoss', use_sigmoid=False, loss_weight=0.4)),
     train_cfg=dict(),
-    test_cfg=dict(mode='slide', crop_size=(512, 512), stride=(256, 256)),
+    # the pinned mmseg 1.2.2's mae-base_upernet_8xb2-amp-160k_ade20k-512x512
+    test_cfg=dict(mode='slide', crop_size=(512, 512), stride=(341, 341)),
 )
 visualizer = dict(
     type='SegLocalVisualizer',

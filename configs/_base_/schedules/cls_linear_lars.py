@@ -3,13 +3,19 @@
 max_epochs = 90
 warmup_epochs = 10
 base_lr = 0.1
-# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: bf16 where
-# the GPU has it, else fp16 with a dynamic loss scale (tools pick); the GMAE
-# renderer always runs in fp32. Without CUDA the tools train in fp32.
+# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: fp16
+# autocast with a dynamic loss scale (bf16 on request:
+# --cfg-options optim_wrapper.dtype=bfloat16); the GMAE renderer always runs
+# in fp32. Without CUDA the tools train in fp32.
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     loss_scale='dynamic',
-    optimizer=dict(type='LARS', lr=base_lr, weight_decay=0.0, momentum=0.9))
+    dtype='float16',
+    optimizer=dict(type='LARS', lr=base_lr, weight_decay=0.0, momentum=0.9),
+    # FB-MAE's util/lars.py: 1-D parameters get neither weight decay nor the
+    # trust ratio; in the probe (BatchNorm without affine) that is the bias
+    paramwise_cfg=dict(
+        custom_keys={'bias': dict(decay_mult=0.0, lars_exclude=True)}))
 auto_scale_lr = dict(base_batch_size=256, enable=True)
 param_scheduler = [
     dict(

@@ -2,12 +2,14 @@
 # 0.999), lr 1e-4 for batch 64, wd 0.1, layer decay 0.7 (FB no-decay rule),
 # 250 warm-up iterations, steps at 163,889 and 177,546.
 max_iters = 184375
-# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: bf16 where
-# the GPU has it, else fp16 with a dynamic loss scale (tools pick); the GMAE
-# renderer always runs in fp32. Without CUDA the tools train in fp32.
+# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: fp16
+# autocast with a dynamic loss scale (bf16 on request:
+# --cfg-options optim_wrapper.dtype=bfloat16); the GMAE renderer always runs
+# in fp32. Without CUDA the tools train in fp32.
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     loss_scale='dynamic',
+    dtype='float16',
     optimizer=dict(
         type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.1),
     constructor='gmae_bench.LayerDecayOptimWrapperConstructor',

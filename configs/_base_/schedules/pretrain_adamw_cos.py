@@ -4,12 +4,14 @@
 max_epochs = 400
 warmup_epochs = 40
 base_lr = 1.5e-4
-# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: bf16 where
-# the GPU has it, else fp16 with a dynamic loss scale (tools pick); the GMAE
-# renderer always runs in fp32. Without CUDA the tools train in fp32.
+# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: fp16
+# autocast with a dynamic loss scale (bf16 on request:
+# --cfg-options optim_wrapper.dtype=bfloat16); the GMAE renderer always runs
+# in fp32. Without CUDA the tools train in fp32.
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     loss_scale='dynamic',
+    dtype='float16',
     optimizer=dict(
         type='AdamW', lr=base_lr, betas=(0.9, 0.95), weight_decay=0.05),
     # FB-MAE / the GMAE authors (timm add_weight_decay, no skip list): no

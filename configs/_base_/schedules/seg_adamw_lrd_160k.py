@@ -1,12 +1,14 @@
 # ADE20K UperNet (mmseg MAE recipe): 160k iterations at batch 16, AdamW
 # lr 1e-4, wd 0.05, layer decay 0.65, 1500 warm-up iterations, poly decay.
 max_iters = 160000
-# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: bf16 where
-# the GPU has it, else fp16 with a dynamic loss scale (tools pick); the GMAE
-# renderer always runs in fp32. Without CUDA the tools train in fp32.
+# Mixed precision as FB-MAE / mmpretrain / ViTDet / mmseg train: fp16
+# autocast with a dynamic loss scale (bf16 on request:
+# --cfg-options optim_wrapper.dtype=bfloat16); the GMAE renderer always runs
+# in fp32. Without CUDA the tools train in fp32.
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     loss_scale='dynamic',
+    dtype='float16',
     optimizer=dict(
         type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.05),
     constructor='gmae_bench.LayerDecayOptimWrapperConstructor',

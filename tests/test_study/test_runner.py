@@ -1,0 +1,82 @@
+"""The study runner's bookkeeping: resume, skip, locks, scale mismatch."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from gmae_bench.study import SCALES, Run, Study, StudyError, plan
+from tests.helpers import DATA
+
+
+def _study(tmp_path, scale='ci'):
+    return Study(scale, str(tmp_path), str(DATA / 'fashion_mnist'))
+
+
+def test_plan_covers_the_issue_and_orders_dependencies():
+    runs = plan(SCALES['cpu'])
+    assert len(runs) == len(set(runs))
+    pre = [r for r in runs if r.kind == 'pretrain']
+    ft = [r for r in runs if r.kind == 'finetune']
+    assert len(pre) == 9 + 8 and len(ft) == 12
+    assert {r.seed for r in runs if r.kind == 'random'} == {0, 1, 2}
+    for r in ft:  # each fine-tuning comes after its pretraining
+        if r.name != 'scratch':
+            assert runs.index(Run('pretrain', r.name, r.seed)) < \
+                runs.index(r)
+
+
+def test_resume_and_skip(tmp_path, monkeypatch):
+    study = _study(tmp_path)
+    run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
+    wd = tmp_path / 'pretrain/gmae_pretrain_fmnist/seed0'
+    wd.mkdir(parents=True)
+    (wd / 'epoch_1.pth').write_bytes(b'')
+    calls = []
+
+    def fake_run(cmd, **kw):
+        calls.append(cmd)
+        (wd / 'epoch_2.pth').write_bytes(b'')
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setattr(subprocess, 'run', fake_run)
+    study.train(run)
+    cmd = calls[0]
+    assert '--resume' in cmd and cmd[cmd.index('--work-dir') + 1] == str(wd)
+    opts = cmd[cmd.index('--cfg-options') + 1:]
+    assert 'randomness.seed=0' in opts and 'max_epochs=2' in opts
+    assert 'train_dataloader.dataset.indices=256' in opts
+    study.train(run)  # the final checkpoint exists: nothing runs
+    assert len(calls) == 1
+    times = json.loads((wd / 'study_time.json').read_text())
+    assert times['train_s'] >= 0
+
+
+def test_failed_training_names_its_log(tmp_path, monkeypatch):
+    study = _study(tmp_path)
+    monkeypatch.setattr(subprocess, 'run',
+                        lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1))
+    with pytest.raises(StudyError, match='study_train.log'):
+        study.train(Run('finetune', 'scratch', 0))
+
+
+def test_other_scale_in_the_work_dir_is_refused(tmp_path):
+    (tmp_path / 'study.json').write_text(json.dumps(dict(scale='cpu')))
+    with pytest.raises(StudyError, match="'cpu' scale"):
+        _study(tmp_path, 'ci')
+    (tmp_path / 'study.json').write_text('{broken')
+    with pytest.raises(StudyError, match='not valid JSON'):
+        _study(tmp_path, 'ci')
+
+
+def test_lock_of_a_dead_worker_is_taken_over(tmp_path):
+    study = _study(tmp_path)
+    run = Run('random', 'random', 0)
+    assert study._lock(run)
+    assert not study._lock(run)  # held by a live process (this one)
+    study._unlock(run)
+    dead = subprocess.Popen(['true'])
+    dead.wait()
+    lock = tmp_path / 'random/random/seed0/.study_lock'
+    lock.write_text(f'{os.uname().nodename} {dead.pid}')
+    assert study._lock(run)
