@@ -65,17 +65,94 @@ def verify_sha256(path: str) -> Optional[bool]:
     return bool(expected) and expected[0] == file_sha256(path)
 
 
+# ----------------------------------------------------------------------
+# plain data that other tools pickle beside their tensors
+# ----------------------------------------------------------------------
+# mmengine's HistoryBuffer pickles its statistics as getattr(HistoryBuffer,
+# 'mean') etc.; these four look-ups are the only getattr calls allowed
+HISTORY_BUFFER_METHODS = ('mean', 'max', 'min', 'current')
+
+
+def _guarded_getattr(obj, name):
+    """``builtins.getattr`` as the checkpoint reader allows it: only the
+    statistics of mmengine's ``HistoryBuffer``; anything else is refused
+    with what it would have looked up."""
+    if (isinstance(obj, type) and obj.__name__ == 'HistoryBuffer'
+            and obj.__module__.startswith('mmengine.')
+            and name in HISTORY_BUFFER_METHODS):
+        return getattr(obj, name)
+    raise pickle.UnpicklingError(
+        f'the file calls builtins.getattr({getattr(obj, "__name__", obj)!r}'
+        f', {name!r})')
+
+
+def plain_data_globals() -> List[object]:
+    """What mmengine, facebookresearch/mae and timm pickle beside tensors,
+    allowed for ``torch.load(weights_only=True)``: ``argparse.Namespace``
+    (FB-MAE's and timm's ``args``), numpy scalars / arrays / dtypes
+    (mmengine's seeds and log buffers), mmengine's ``HistoryBuffer`` (its
+    ``message_hub``) and the guarded ``getattr`` above. None of them runs
+    code when rebuilt; everything else stays refused."""
+    import argparse
+
+    import numpy as np
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # numpy 1.x
+        from numpy.core import multiarray
+    out: List[object] = [argparse.Namespace, np.ndarray, np.dtype]
+    for fn in (multiarray._reconstruct, multiarray.scalar):
+        for mod in ('numpy.core.multiarray', 'numpy._core.multiarray'):
+            out.append((fn, f'{mod}.{fn.__name__}'))
+    out += sorted({type(np.dtype(c))
+                   for c in '?bBhHiIlLqQefdgFDGUS'}, key=str)
+    try:
+        from mmengine.logging.history_buffer import HistoryBuffer
+        out.append(HistoryBuffer)
+    except ImportError:
+        pass
+    out += [(_guarded_getattr, 'builtins.getattr'),
+            (_guarded_getattr, '__builtin__.getattr')]
+    return out
+
+
+def _global_name(g) -> str:
+    if isinstance(g, tuple):
+        return g[1]
+    return f'{g.__module__}.{g.__qualname__}'
+
+
+def non_finite_report(path: str, ckpt) -> Optional[str]:
+    """'PATH holds N non-finite values in KEY' for the first weight tensor
+    with NaN / inf (None when all are finite)."""
+    try:
+        sd = state_dict_of(ckpt) if isinstance(ckpt, dict) else {}
+    except CheckpointError:
+        return None
+    for key, value in sd.items():
+        if isinstance(value, Tensor) and value.is_floating_point():
+            bad = int((~torch.isfinite(value)).sum())
+            if bad:
+                return (f'{path} holds {bad} non-finite value'
+                        f'{"s" if bad > 1 else ""} in {key}')
+    return None
+
+
 def load_checkpoint_file(path: str, map_location: str = 'cpu') -> dict:
     """Read a checkpoint safely, with errors that name the file.
 
     * A checkpoint with a ``.sha256`` (every one this project writes) must
       match it: flipped bytes are reported here, not as a NaN loss later.
     * Only ``torch.load(weights_only=True)`` is used: tensors, numbers,
-      strings and containers. gmae_bench's training checkpoints hold
-      nothing else (``engine.CheckpointContentHook``). A file that needs
-      more is never unpickled (unpickling runs code from the file), with
-      one exception the user opts into: ``GMAE_BENCH_ALLOW_PICKLE=1`` for a
+      strings, containers and the plain data other tools store beside
+      them (:func:`plain_data_globals`: mmengine's message hub and numpy
+      seeds, FB-MAE's and timm's ``args`` namespaces). A file that needs
+      more (``os.system``, ``eval``, any other class or call) is never
+      unpickled, and the error names what it would have imported; one
+      exception the user opts into: ``GMAE_BENCH_ALLOW_PICKLE=1`` for a
       file this project wrote (its ``.sha256`` matches).
+    * A file without a ``.sha256`` (another tool's) whose weights hold NaN
+      or inf is refused here, naming the tensor.
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'checkpoint not found: {path}')
@@ -87,7 +164,9 @@ def load_checkpoint_file(path: str, map_location: str = 'cpu') -> dict:
             '(disk or copy error, or edited). Use an earlier checkpoint or '
             'copy the file again.')
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        with torch.serialization.safe_globals(plain_data_globals()):
+            ckpt = torch.load(
+                path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
         unsafe = _unsafe_globals(path)
         if ours and os.environ.get(ALLOW_PICKLE_ENV) == '1':
@@ -111,15 +190,24 @@ def load_checkpoint_file(path: str, map_location: str = 'cpu') -> dict:
     except Exception as e:  # truncated, not a torch file, ...
         raise CheckpointError(
             f'cannot read checkpoint {path}: {type(e).__name__}: {e}') from e
+    if ours is None:  # another tool's file: no hash vouches for it
+        bad = non_finite_report(path, ckpt)
+        if bad:
+            raise CheckpointError(
+                f'{bad}: the weights are broken (a diverged run?); use '
+                'another checkpoint')
+    return ckpt
 
 
 def _unsafe_globals(path: str) -> List[str]:
-    """The Python objects a checkpoint would import (read without running
-    anything)."""
+    """The Python objects a checkpoint would import beyond plain data (read
+    without running anything)."""
+    allowed = {_global_name(g) for g in plain_data_globals()}
     try:
-        return list(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+        found = torch.serialization.get_unsafe_globals_in_checkpoint(path)
     except Exception:  # an old-format or odd file: no list, still refused
         return []
+    return [g for g in found if g not in allowed]
 
 
 def _step(path: str) -> int:
@@ -175,12 +263,12 @@ def load_from_gmae_bench(filename: str, map_location=None) -> dict:
     ``mae_pretrain_vit_base_full.pth``."""
     filename = osp.expanduser(filename)
     ckpt = load_checkpoint_file(filename, map_location or 'cpu')
-    if isinstance(ckpt, dict) and 'state_dict' not in ckpt:
+    if isinstance(ckpt, dict):
         try:
             sd = state_dict_of(ckpt)
         except CheckpointError:
             return ckpt
-        if is_vit_layout(sd):
+        if is_vit_layout(sd):  # FB-MAE's 'model', timm's 'state_dict', plain
             return dict(state_dict=to_model_layout(sd), meta={})
     return ckpt
 
