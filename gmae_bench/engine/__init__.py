@@ -1,14 +1,15 @@
 """Registered engine parts; ``custom_imports=['gmae_bench.engine']``.
 
-Importing this package registers hooks and the layer-decay constructor and
-changes nothing else. The tools then call :func:`install_safe_io` once,
-which switches mmengine's local file I/O for the whole process to
-:mod:`.atomic_io` (atomic writes, content hashes, named disk-full errors)
-and its local checkpoint loading (``--resume``, ``load_from``,
-``Pretrained`` init) to
+Importing this package registers hooks and the layer-decay constructor, and
+routes mmengine's local checkpoint *reading* (``--resume``, ``load_from``,
+``Pretrained`` init, the test tools) through
 :func:`gmae_bench.utils.checkpoint.load_from_gmae_bench` (hash check, no
-unpickling, FB-MAE key mapping). mmengine 0.10.7 with
-torch>=2.6 cannot resume its own checkpoints otherwise (``weights_only``).
+code from the file, plain data of other tools allowed, FB-MAE / timm key
+mapping): mmengine 0.10.7 with torch>=2.6 cannot read its own checkpoints
+otherwise (``weights_only``), and the configs import this package under
+the stock OpenMMLab tools too. This project's tools also call
+:func:`install_safe_io`, which switches mmengine's local file *writes* to
+:mod:`.atomic_io` (atomic writes, content hashes, named disk-full errors).
 """
 from .atomic_io import remove_stale_temp_files
 from .hooks import (CheckpointContentHook, FiniteLossHook, Fp16CompressionHook,
@@ -23,18 +24,27 @@ GUARD_HOOKS = ('gmae_bench.FiniteLossHook', 'gmae_bench.StrictLoadHook',
 CHECKPOINT_HOOK = 'gmae_bench.SafeCheckpointHook'
 
 
+def register_checkpoint_reader() -> None:
+    """mmengine's local checkpoint loads go through
+    ``load_from_gmae_bench`` (process-wide; idempotent)."""
+    from mmengine.runner import CheckpointLoader
+
+    from ..utils.checkpoint import load_from_gmae_bench
+    CheckpointLoader.register_scheme(
+        prefixes='', force=True)(
+            load_from_gmae_bench)
+
+
 def install_safe_io() -> None:
     """Route mmengine's local writes through :mod:`.atomic_io` and its
     local checkpoint reads through ``load_from_gmae_bench`` (process-wide;
     idempotent)."""
-    from mmengine.runner import CheckpointLoader
-
-    from ..utils.checkpoint import load_from_gmae_bench
     from . import atomic_io
-    CheckpointLoader.register_scheme(
-        prefixes='', force=True)(
-            load_from_gmae_bench)
+    register_checkpoint_reader()
     atomic_io.install()
+
+
+register_checkpoint_reader()
 
 
 __all__ = [
@@ -42,5 +52,6 @@ __all__ = [
     'Fp16CompressionHook', 'GUARD_HOOKS', 'LayerDecayOptimWrapperConstructor',
     'NonFiniteLossError', 'RNGStateHook', 'ReconstructionHook',
     'SafeCheckpointHook', 'StrictLoadHook', 'install_safe_io',
+    'register_checkpoint_reader',
     'remove_stale_temp_files'
 ]

@@ -79,11 +79,20 @@ def test_leaf_states_scope_and_imports_up_front(path):
 
 @pytest.mark.parametrize('path', LEAVES + BASES, ids=lambda p: p.name)
 def test_delete_only_in_base_models(path):
+    """... and in the CPU twins' schedules, which swap the recipe's AMP
+    wrapper for a plain one."""
     if '_delete_' in path.read_text():
-        assert path.parent.name == 'models' and '_base_' in path.parts
+        assert '_base_' in path.parts
+        assert path.parent.name == 'models' or (
+            path.parent.name == 'schedules' and path.stem.endswith('_tiny'))
 
 
-CPU_CONFIGS = [p for p in LEAVES if 'study' in p.parts]
+# CPU configs (the study, the tiny twins): plain fp32 optimizer wrappers, so
+# that the stock OpenMMLab tools run them on a CPU
+CPU_CONFIGS = [
+    p for p in LEAVES if 'study' in p.parts or 'tiny' in p.name
+    or p.name.endswith(('voc.py', 'voc-coco.py', 'fashion-mnist.py'))
+]
 RECIPES = [p for p in LEAVES if p not in CPU_CONFIGS]
 
 
@@ -97,10 +106,15 @@ def test_every_recipe_trains_with_amp(path):
 
 @pytest.mark.parametrize('path', CPU_CONFIGS, ids=lambda p: p.name)
 def test_cpu_configs_train_in_fp32(path):
-    """The study's configs run on CPUs, where mmengine refuses AMP
-    (its gpu scale passes --amp)."""
+    """CPU configs run under the stock tools on CPUs, where mmengine
+    refuses AMP (the study's gpu scale passes --amp); every loader without
+    workers says so (mmengine refuses persistent workers then)."""
     cfg = Config.fromfile(str(path))
     assert cfg.optim_wrapper.get('type') == 'OptimWrapper'
+    for phase in ('train', 'val', 'test'):
+        loader = cfg.get(f'{phase}_dataloader')
+        if loader and loader.get('num_workers') == 0:
+            assert loader.get('persistent_workers') is False, phase
 
 
 STUDY_ABLATIONS = [

@@ -15,6 +15,7 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=32,
     num_workers=0,
+    persistent_workers=False,  # mmengine refuses it without workers
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
@@ -27,6 +28,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,  # mmengine refuses it without workers
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='FashionMNIST',

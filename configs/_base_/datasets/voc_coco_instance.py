@@ -34,6 +34,7 @@ dataset = dict(
 train_dataloader = dict(
     batch_size=2,
     num_workers=0,
+    persistent_workers=False,  # mmengine refuses it without workers
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         dataset,
@@ -42,6 +43,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=1,
     num_workers=0,
+    persistent_workers=False,  # mmengine refuses it without workers
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(dataset, test_mode=True, pipeline=test_pipeline))

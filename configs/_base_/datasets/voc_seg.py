@@ -35,11 +35,13 @@ dataset = dict(
 train_dataloader = dict(
     batch_size=2,
     num_workers=0,
+    persistent_workers=False,  # mmengine refuses it without workers
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(dataset, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1,
     num_workers=0,
+    persistent_workers=False,  # mmengine refuses it without workers
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(dataset, pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -4,7 +4,15 @@ max_epochs = 2
 warmup_epochs = 1
 train_cfg = dict(max_epochs=max_epochs)
 auto_scale_lr = dict(base_batch_size=32)
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+# fp32: a CPU config (mmengine allows AmpOptimWrapper only on accelerators,
+# so the stock OpenMMLab tools could not run it); otherwise the recipe's.
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    optimizer=dict(
+        type='AdamW', lr=1e-3, betas=(0.9, 0.999), weight_decay=0.05),
+    constructor='gmae_bench.LayerDecayOptimWrapperConstructor',
+    paramwise_cfg=dict(layer_decay_rate=0.65))
 param_scheduler = [
     dict(
         type='LinearLR',

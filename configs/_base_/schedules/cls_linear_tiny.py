@@ -4,7 +4,14 @@ max_epochs = 2
 warmup_epochs = 1
 train_cfg = dict(max_epochs=max_epochs)
 auto_scale_lr = dict(base_batch_size=32)
-optim_wrapper = dict(optimizer=dict(lr=6.4))
+# fp32: a CPU config (mmengine allows AmpOptimWrapper only on accelerators,
+# so the stock OpenMMLab tools could not run it); otherwise the recipe's.
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    optimizer=dict(type='LARS', lr=6.4, weight_decay=0.0, momentum=0.9),
+    paramwise_cfg=dict(
+        custom_keys={'bias': dict(decay_mult=0.0, lars_exclude=True)}))
 param_scheduler = [
     dict(
         type='LinearLR',

@@ -4,7 +4,15 @@
 _base_ = './pretrain_adamw_cos.py'
 max_epochs = 30
 warmup_epochs = 2
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+# fp32: a CPU config (mmengine allows AmpOptimWrapper only on accelerators,
+# so the stock OpenMMLab tools could not run it); otherwise the recipe's.
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    optimizer=dict(
+        type='AdamW', lr=1e-3, betas=(0.9, 0.95), weight_decay=0.05),
+    paramwise_cfg=dict(
+        norm_decay_mult=0.0, bias_decay_mult=0.0, flat_decay_mult=0.0))
 auto_scale_lr = dict(base_batch_size=16)
 param_scheduler = [
     dict(
