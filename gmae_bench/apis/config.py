@@ -324,8 +324,26 @@ def _distributed(cfg: Config, launcher: str) -> None:
     if not torch.cuda.is_available():
         if dist_cfg.get('backend') == 'nccl':
             dist_cfg['backend'] = 'gloo'  # CPU processes (tests, laptops)
-        if launcher == 'pytorch':
+        if launcher == 'slurm':
+            _slurm_to_torch_env()
+        if launcher in ('pytorch', 'slurm'):
             _init_cpu_distributed(cfg)
+
+
+def _slurm_to_torch_env() -> None:
+    """Rank, world size and master address of an srun task as torch's
+    env:// rendezvous reads them (mmengine's own Slurm init needs CUDA)."""
+    import subprocess
+    env = os.environ
+    env.setdefault('RANK', env['SLURM_PROCID'])
+    env.setdefault('WORLD_SIZE', env['SLURM_NTASKS'])
+    env.setdefault('LOCAL_RANK', env.get('SLURM_LOCALID', '0'))
+    env.setdefault('MASTER_PORT', env.get('PORT', '29500'))
+    if 'MASTER_ADDR' not in env:
+        hosts = subprocess.run(
+            ['scontrol', 'show', 'hostnames', env['SLURM_NODELIST']],
+            capture_output=True, text=True).stdout.split()
+        env['MASTER_ADDR'] = hosts[0] if hosts else '127.0.0.1'
 
 
 def _init_cpu_distributed(cfg: Config) -> None:
