@@ -9,11 +9,13 @@
 """
 from .config import (add_runtime_args, check_data_paths, load_config,
                      parse_tool_args, prepare_runtime)
+from .export import export_encoder
 from .inference import images_to_inputs, init_model, reconstruct, render_layers
 from .launch import report_stalled_ranks, run_tool, write_json_atomic
 
 __all__ = [
-    'add_runtime_args', 'check_data_paths', 'images_to_inputs', 'init_model',
+    'add_runtime_args', 'check_data_paths', 'export_encoder',
+    'images_to_inputs', 'init_model',
     'load_config', 'parse_tool_args', 'prepare_runtime', 'reconstruct',
     'render_layers', 'report_stalled_ranks', 'run_tool', 'write_json_atomic'
 ]
