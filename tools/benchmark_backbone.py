@@ -18,14 +18,12 @@ its input (CPU: growth of the process's peak RSS; CUDA:
 """
 import argparse
 import json
-import os.path as osp
 import resource
 import statistics
 import subprocess
 import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 VARIANTS = {
     'global':

@@ -21,11 +21,9 @@ import glob
 import os
 import os.path as osp
 import statistics
-import sys
 import tempfile
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 SIZES = [(500, 375), (375, 500), (500, 333)]  # ImageNet's most common
 MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -78,7 +76,7 @@ def openmmlab(pipeline):
 
 
 def pipelines() -> dict:
-    from gmae_bench.apis import load_config
+    from gmae_bench.runtime import load_config
     pre = load_config('configs/gmae_pretrain_vit_b.py').train_pipeline
     ft = load_config(
         'configs/classification/vit-b-p16_gmae-pre_in1k.py').train_pipeline

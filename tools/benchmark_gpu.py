@@ -16,14 +16,11 @@ Every number is measured in this run, on the named device.
     python tools/benchmark_gpu.py --device cpu --tiny   # a CPU smoke run
 """
 import argparse
-import os.path as osp
 import statistics
-import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import torch  # noqa: E402
+import torch
 
 PRETRAIN = {
     'MAE': 'configs/mae_pretrain_vit_b.py',
@@ -78,7 +75,7 @@ def peak_gib(device: str) -> float:
 def pretrain_steps(config: str, batch: int, args) -> dict:
     """Median step of a pretraining config's model at ``batch``."""
     from gmae_bench.apis import init_model
-    from tools.benchmark_pretrain import RenderClock
+    from gmae_bench.benchmark import RenderClock
     model = init_model(config, device=args.device).train()
     size = model.backbone.img_size
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95))

@@ -15,14 +15,12 @@ render share of a GMAE step, once per CPU/GPU renderer (torch, cpu).
 """
 import argparse
 import json
-import os.path as osp
 import resource
 import statistics
 import subprocess
 import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args(argv=None):
@@ -199,17 +197,23 @@ def main(argv=None) -> dict:
         show(scaling)
     result = dict(main=main_rows, scaling=scaling)
     if not args.skip_step:
-        from tools import benchmark_pretrain
+        from gmae_bench.benchmark import (pretrain_step_benchmark,
+                                          step_benchmark_args)
         result['step'] = {}
         for backend in ['torch'] + compiled:
             print(f'\nGMAE / MAE pretraining step, renderer {backend} '
                   '(tools/benchmark_pretrain.py)')
-            result['step'][backend] = benchmark_pretrain.main([
-                '--arch', args.step_arch, '--img-size',
-                str(args.size), '--num-queries',
-                str(args.k), '--batch-size',
-                str(args.batch_size), '--steps', '3', '--backend', backend
-            ])
+            step = pretrain_step_benchmark(
+                step_benchmark_args([
+                    '--arch', args.step_arch, '--img-size',
+                    str(args.size), '--num-queries',
+                    str(args.k), '--batch-size',
+                    str(args.batch_size), '--steps', '3', '--backend',
+                    backend
+                ]))
+            print(f"GMAE/MAE step {step['gmae_over_mae']:.3f}, render share "
+                  f"{step['render_share']:.3f}")
+            result['step'][backend] = step
     return result
 
 

@@ -21,7 +21,7 @@ import time
 
 import torch
 
-from gmae_bench.apis import load_config, prepare_runtime
+from gmae_bench.runtime import load_config, prepare_runtime
 from gmae_bench.study.data import load_split, to_pixels
 
 

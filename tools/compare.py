@@ -23,14 +23,12 @@ import csv
 import os
 import os.path as osp
 import statistics
-import sys
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.apis.results import METRICS  # noqa: E402
-from gmae_bench.apis.results import (NOTES, PAPER, ZERO_SHOT, ResultFileError,
+from gmae_bench.runtime.results import METRICS
+from gmae_bench.runtime.results import (NOTES, PAPER, ZERO_SHOT, ResultFileError,
                                      Run, find_runs)
 
 COLUMNS = [

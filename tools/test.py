@@ -5,12 +5,10 @@ metrics to ``WORK_DIR/test_metrics.json`` (read by tools/compare.py).
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.apis import add_runtime_args  # noqa: E402
-from gmae_bench.apis import (check_data_paths, load_config, parse_tool_args,
+from gmae_bench.runtime import add_runtime_args
+from gmae_bench.runtime import (check_data_paths, load_config, parse_tool_args,
                              prepare_runtime, report_stalled_ranks, run_tool,
                              write_json_atomic)
 

@@ -6,14 +6,10 @@
     tools/dist_train.sh CONFIG 8          # torchrun, --launcher pytorch
 """
 import argparse
-import os.path as osp
-import sys
 
-# Let tools/ run from a checkout even without `pip install -e .`.
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from gmae_bench.apis import add_runtime_args  # noqa: E402
-from gmae_bench.apis import (check_data_paths, load_config, parse_tool_args,
+from gmae_bench.runtime import add_runtime_args
+from gmae_bench.runtime import (check_data_paths, load_config, parse_tool_args,
                              prepare_runtime, report_stalled_ranks, run_tool)
 
 

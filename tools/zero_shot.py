@@ -12,10 +12,7 @@ baselines. Writes OUT/zero_shot.json and OUT/vis/*.png.
 """
 import argparse
 import json
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args(argv=None):

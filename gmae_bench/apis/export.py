@@ -1,7 +1,6 @@
 """Hand a pretrained encoder to other libraries: timm (safetensors + the
 ``config.json`` timm's hub loader reads) or mmpretrain (a ``backbone.``-
 prefixed checkpoint in its ``VisionTransformer`` names)."""
-import json
 import os
 import os.path as osp
 from collections import OrderedDict

@@ -6,6 +6,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from ..zero_shot.layers import PAPER_KS
+
 ImageLike = Union[str, np.ndarray, Tensor]
 
 
@@ -33,7 +35,7 @@ def init_model(config,
 
     from ..registry import MODELS
     from ..utils.checkpoint import load_pretrained_model
-    from .config import load_config
+    from ..runtime.config import load_config
     if isinstance(config, str):
         cfg = load_config(config, cfg_options)
     else:
@@ -105,7 +107,7 @@ def reconstruct(model: nn.Module,
 def render_layers(model: nn.Module,
                   images: Sequence[ImageLike],
                   num_layers: int = 8,
-                  ks: Sequence[int] = (32, 64, 128, 256, 512, 1024),
+                  ks: Sequence[int] = PAPER_KS,
                   layer_counts: Sequence[int] = (4, 8, 16, 32),
                   tau: float = 0.05,
                   mask_ratio: float = 0.0) -> Dict[str, object]:

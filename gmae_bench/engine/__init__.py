@@ -17,7 +17,7 @@ from .hooks import (CheckpointContentHook, FiniteLossHook, Fp16CompressionHook,
                     SafeCheckpointHook, StrictLoadHook)
 from .layer_decay import LayerDecayOptimWrapperConstructor
 
-# tools/train.py adds these to every run (gmae_bench.apis.runtime)
+# tools/train.py adds these to every run (gmae_bench.runtime.config)
 GUARD_HOOKS = ('gmae_bench.FiniteLossHook', 'gmae_bench.StrictLoadHook',
                'gmae_bench.RNGStateHook', 'gmae_bench.CheckpointContentHook')
 # ... and uses this in place of mmengine's CheckpointHook

@@ -285,6 +285,14 @@ class StrictLoadHook(Hook):
                    f'{type(model).__name__} of this config')
 
 
+# sha256 (first 16 hex digits) of the mmengine 0.10.7 sources that
+# SafeCheckpointHook overrides (tests/test_engine: fails on a change)
+PINNED_PRIVATE_SOURCES = {
+    '_save_checkpoint_with_step': 'cdbc1b54c7c88d95',
+    '_save_best_checkpoint': '8e1e477297ea08d7',
+}
+
+
 @HOOKS.register_module()
 class SafeCheckpointHook(CheckpointHook):
     """mmengine's ``CheckpointHook`` that deletes an old checkpoint only
@@ -292,7 +300,14 @@ class SafeCheckpointHook(CheckpointHook):
     disk during the save then leaves no checkpoint with
     ``max_keep_ckpts=1``), and writes ``last_checkpoint`` atomically.
     ``tools/train.py`` puts it in place of ``CheckpointHook``; its
-    arguments are the same."""
+    arguments are the same.
+
+    Pin-fragile: it overrides two *private* methods of mmengine 0.10.7's
+    ``CheckpointHook`` (``_save_checkpoint_with_step``,
+    ``_save_best_checkpoint``) because no public one orders the delete
+    after the save. :data:`PINNED_PRIVATE_SOURCES` holds their source
+    hashes; a test fails when the pinned mmengine changes them, so that
+    this class is re-read against the new code."""
 
     def _save_checkpoint_with_step(self, runner, step, meta):
         stale = None

@@ -15,7 +15,6 @@ pretraining does not load mmdet.
 """
 from typing import List, Tuple
 
-import torch
 from mmdet.models.roi_heads import StandardRoIHead
 from torch import Tensor
 

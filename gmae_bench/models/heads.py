@@ -103,7 +103,7 @@ class PixelHead(BaseModule):
         """Model input -> raw RGB in [0, 1]. [B, C, H, W]"""
         return (inputs * self.scale + self.shift).clamp(0, 1)  # round-off
 
-    def pixels_to_input(self, pixels: Tensor) -> Tensor:
+    def pixels_to_inputs(self, pixels: Tensor) -> Tensor:
         """Raw [0, 1] RGB -> the model input's units. [B, C, H, W]"""
         return (pixels - self.shift) / self.scale
 
@@ -300,5 +300,5 @@ class GaussianHead(PixelHead):
             return nan + pred.sum() * 0  # keeps the graph for backward
         image = self.render(pred, H, W).image.to(imgs.dtype)
         if self.target == 'input':
-            image = self.pixels_to_input(image)
+            image = self.pixels_to_inputs(image)
         return self.patchify(image)

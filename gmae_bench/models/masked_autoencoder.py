@@ -96,9 +96,9 @@ class MaskedAutoencoder(BaseModel):
 
     def pixels_to_inputs(self, pixels: Tensor) -> Tensor:
         """Raw RGB in [0, 1] -> what the preprocessor would make of it."""
-        return self.head.pixels_to_input(pixels)
+        return self.head.pixels_to_inputs(pixels)
 
-    def forward_train(
+    def encode_decode(
             self,
             inputs: Tensor,
             mask_ratio: Optional[float] = None
@@ -134,7 +134,7 @@ class MaskedAutoencoder(BaseModel):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            return self.forward_train(inputs)[0]
+            return self.encode_decode(inputs)[0]
         raise ValueError(f"mode must be 'loss', 'predict' or 'tensor', "
                          f'got {mode!r}')
 
@@ -142,7 +142,7 @@ class MaskedAutoencoder(BaseModel):
         """Masked reconstruction loss (``loss``) and the masked MSE in
         [0, 1] pixel space (``mse_pixels``, or ``mse_pixels_true_stats``
         for norm_pix; see :meth:`PixelHead.loss`)."""
-        pred, mask, _ = self.forward_train(inputs)
+        pred, mask, _ = self.encode_decode(inputs)
         return self.head.loss(pred, inputs, mask)
 
     @torch.no_grad()
@@ -158,7 +158,7 @@ class MaskedAutoencoder(BaseModel):
             and, for GMAE, ``gaussians`` (the activated Gaussians) and
             ``screen`` (:meth:`GaussianHead.screen_stats`).
         """
-        pred, mask, _ = self.forward_train(inputs, mask_ratio)
+        pred, mask, _ = self.encode_decode(inputs, mask_ratio)
         image = self.to_pixels(inputs)
         recon = self.head.reconstruct(pred, inputs).clamp(0, 1)
         H, W = image.shape[-2:]

@@ -282,7 +282,7 @@ def plot_ablation(rows: List[dict], path: str) -> bool:
 
 
 def plot_curves(results: List[dict], path: str) -> bool:
-    from ..apis.results import read_work_dir
+    from ..runtime.results import read_work_dir
     from ..visualization import pyplot
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4))

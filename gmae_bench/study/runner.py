@@ -28,7 +28,7 @@ import torch
 from ..engine.atomic_io import write_json_atomic
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
-from .plan import SCALES, Run, Scale, plan, pretrain_name
+from .plan import SCALES, Run, Scale, plan
 from .probes import extract_features, knn_accuracy, linear_probe
 
 RESULT = 'study_eval.json'
@@ -278,7 +278,7 @@ class Study:
 
     def finetune_result(self, run: Run) -> Dict[str, object]:
         """Top-1 (%) of the last validation of a fine-tuning run."""
-        from ..apis.results import read_work_dir
+        from ..runtime.results import read_work_dir
         r = read_work_dir(run.work_dir(self.work_dir))
         if r is None or 'accuracy/top1' not in r.metrics:
             raise StudyError(f'{run.work_dir(self.work_dir)} holds no '

@@ -1,1 +1,2 @@
-"""Helpers: config loading, checkpoints, result files."""
+"""Helpers below the engine: checkpoint reading, hashing and strict
+loading (:mod:`.checkpoint`)."""

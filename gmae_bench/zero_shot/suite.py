@@ -6,10 +6,10 @@ import os.path as osp
 from typing import Dict, Sequence
 
 import numpy as np
-import torch
 from PIL import Image
 
 from ..datasets import read_image, read_rgb
+from ..engine.atomic_io import write_json_atomic
 from ..visualization import layering_figure
 from .baselines import center_prior, pick_figure, sobel_edges, two_means
 from .layers import (PAPER_KS, depth_layers, first_k, layer_edges,
@@ -18,24 +18,12 @@ from .metrics import boundary_eval, id_boundaries, iou, mean
 
 
 def load_fixture(data_dir: str, name: str, size: int):
-    """Photo [H, W, 3] float in [0, 1] and instance ids [H, W], both
-    resized to ``size`` x ``size`` (bicubic / nearest)."""
-    img = Image.fromarray(read_rgb(osp.join(data_dir, f'{name}.png')))
+    """Photo [H, W, 3] uint8 (full size) and instance ids [size, size]
+    (nearest resize); the photo is resized by :func:`apis.images_to_inputs`
+    as any other input."""
+    img = read_rgb(osp.join(data_dir, f'{name}.png'))
     inst = read_image(osp.join(data_dir, f'{name}_inst.png'))
-    img = np.asarray(
-        img.resize((size, size), Image.BICUBIC), dtype=np.float32) / 255.0
-    inst = np.asarray(inst.resize((size, size), Image.NEAREST))
-    return img, inst
-
-
-@torch.no_grad()
-def decode(model, img: np.ndarray, mask_ratio: float, seed: int) -> dict:
-    """``model.reconstruct`` of one photo [H, W, 3] in [0, 1], with the
-    masking noise drawn from ``seed``."""
-    device = next(model.parameters()).device
-    pixels = torch.from_numpy(img).permute(2, 0, 1)[None].to(device)
-    torch.manual_seed(seed)
-    return model.reconstruct(model.pixels_to_inputs(pixels), mask_ratio)
+    return img, np.asarray(inst.resize((size, size), Image.NEAREST))
 
 
 def read_index(data_dir: str) -> list:
@@ -92,10 +80,12 @@ def run_suite(gmae,
     fg_scores = {m: [] for m in fg_methods}
     strengths = {m: [] for m in edge_methods}
     gts, per_image = [], []
+    from ..apis import reconstruct
     for item in index:
-        img, inst = load_fixture(data_dir, item['name'], size)
+        photo, inst = load_fixture(data_dir, item['name'], size)
         fg_gt, edge_gt = inst > 0, id_boundaries(inst)
-        rec = decode(gmae, img, mask_ratio, seed)
+        rec = reconstruct(gmae, [photo], mask_ratio, seed)
+        img = rec['image'][0].permute(1, 2, 0).cpu().numpy()
         g = rec['gaussians']
         recon_np = rec['recon'][0].permute(1, 2, 0).cpu().numpy()
         ids2 = visible_layer_map(g, scene, fg_layers, tau)[0]
@@ -114,7 +104,7 @@ def run_suite(gmae,
             sobel_edges(img)
         }
         if mae is not None:
-            mae_rec = decode(mae, img, mask_ratio, seed)['recon']
+            mae_rec = reconstruct(mae, [photo], mask_ratio, seed)['recon']
             mae_np = mae_rec[0].permute(1, 2, 0).cpu().numpy()
             fg['mae_recon_2means'] = pick_figure(two_means(mae_np))
             edges['mae_recon_sobel'] = sobel_edges(mae_np)
@@ -156,6 +146,5 @@ def run_suite(gmae,
         per_image=per_image,
         note='smoke-scale fixtures (real photos, human masks); a pipeline '
         'check, not a benchmark number')
-    with open(osp.join(out_dir, 'zero_shot.json'), 'w') as f:
-        json.dump(summary, f, indent=1)
+    write_json_atomic(summary, osp.join(out_dir, 'zero_shot.json'))
     return summary

@@ -8,7 +8,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from gmae_bench.apis import load_config
+from gmae_bench.runtime import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / 'docs/recipes.md').read_text()

@@ -158,3 +158,20 @@ def test_announced_but_missing_checkpoint_fails_loudly(tmp_path):
     os.remove(tmp_path / 'epoch_1.pth')
     with pytest.raises(CheckpointError, match='does not exist'):
         latest_checkpoint(str(tmp_path))
+
+
+def test_safe_checkpoint_hook_overrides_are_still_the_pinned_ones():
+    """SafeCheckpointHook replaces two private mmengine methods; if the
+    pinned mmengine changes them, re-read the override against the new code
+    and update PINNED_PRIVATE_SOURCES."""
+    import hashlib
+    import inspect
+
+    from mmengine.hooks import CheckpointHook
+
+    from gmae_bench.engine.hooks import PINNED_PRIVATE_SOURCES
+    for name, digest in PINNED_PRIVATE_SOURCES.items():
+        src = inspect.getsource(getattr(CheckpointHook, name))
+        assert hashlib.sha256(src.encode()).hexdigest()[:16] == digest, (
+            f'mmengine.hooks.CheckpointHook.{name} changed: '
+            'gmae_bench.engine.hooks.SafeCheckpointHook overrides it')

@@ -91,7 +91,7 @@ def test_corrupt_truncated_and_missing_images_are_named(tmp_path):
 def test_missing_data_root_names_the_config_key():
     from mmengine.config import Config
 
-    from gmae_bench.apis import check_data_paths
+    from gmae_bench.runtime import check_data_paths
     cfg = Config(
         dict(
             train_dataloader=dict(

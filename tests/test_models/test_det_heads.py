@@ -6,7 +6,7 @@ import pytest
 import torch
 from mmengine.structures import InstanceData
 
-from gmae_bench.apis import load_config
+from gmae_bench.runtime import load_config
 from tests.helpers import DATA, ROOT
 
 VIT_B = ROOT / 'configs/detection/mask-rcnn_vit-b-p16_gmae-pre_coco.py'

@@ -63,7 +63,7 @@ def test_loss_equals_facebookresearch_mae(tmp_path, tiny_mae_cfg, norm_pix):
         torch.manual_seed(7)
         losses = ours.loss(inputs)
         torch.manual_seed(7)
-        pred, mask, _ = ours.forward_train(inputs)
+        pred, mask, _ = ours.encode_decode(inputs)
     assert torch.equal(mask, fb_mask)
     torch.testing.assert_close(pred, fb_pred, rtol=0, atol=1e-6)
     assert abs(float(losses['loss']) - float(fb_loss)) < 1e-6

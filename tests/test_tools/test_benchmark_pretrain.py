@@ -20,7 +20,8 @@ def test_prints_ratios_measured_side_by_side(capsys):
 def test_render_clock_counts_the_render_backward_inside_a_step(tiny_gmae_cfg):
     from tests.helpers import build
     model = build(tiny_gmae_cfg)
-    clock = benchmark_pretrain.RenderClock(model.head, 'cpu')
+    from gmae_bench.benchmark import RenderClock
+    clock = RenderClock(model.head, 'cpu')
     loss = model.loss(torch.randn(2, 3, 32, 32))['loss']
     after_forward = clock.seconds
     assert after_forward > 0  # the render call itself

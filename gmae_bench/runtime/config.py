@@ -368,6 +368,6 @@ def _init_cpu_distributed(cfg: Config) -> None:
 
 def check_data_paths(cfg: Config, phases: Sequence[str]) -> None:
     """Fail early when a file the run needs is missing (see
-    :func:`gmae_bench.apis.config_check.check_paths`)."""
+    :func:`gmae_bench.runtime.config_check.check_paths`)."""
     from .config_check import check_paths
     check_paths(cfg, phases)

@@ -1,11 +1,11 @@
-"""gmae_bench.apis.launch.run_tool: plain return alone, a clean and
+"""gmae_bench.runtime.launch.run_tool: plain return alone, a clean and
 flushed end for every rank under torchrun (gloo, two CPU processes)."""
 import os
 import subprocess
 import sys
 import textwrap
 
-from gmae_bench.apis.launch import run_tool
+from gmae_bench.runtime.launch import run_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
@@ -25,7 +25,7 @@ def test_two_gloo_ranks_end_cleanly_and_flushed(tmp_path):
         import logging, os, sys
         sys.path.insert(0, {ROOT!r})
         import torch, torch.distributed as dist
-        from gmae_bench.apis.launch import run_tool
+        from gmae_bench.runtime.launch import run_tool
 
         def main():
             dist.init_process_group('gloo')

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from gmae_bench.apis.config import load_config
-from gmae_bench.apis.config_check import (ConfigKeyError, check_hook_args,
+from gmae_bench.runtime.config import load_config
+from gmae_bench.runtime.config_check import (ConfigKeyError, check_hook_args,
                                           check_paths)
 
 PRE = 'configs/gmae_pretrain_vit_tiny.py'
