@@ -13,6 +13,16 @@ def pyplot():
     return plt
 
 
+def save_figure(fig, path: str, dpi: int = 100) -> None:
+    """A matplotlib figure as PNG through the one atomic writer."""
+    import io
+
+    from .engine.atomic_io import write_bytes_atomic
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=dpi)
+    write_bytes_atomic(buf.getvalue(), path)
+
+
 def to_hwc(img: torch.Tensor) -> np.ndarray:
     """[3, H, W] in [0, 1] -> [H, W, 3] float numpy."""
     return img.detach().float().clamp(0, 1).permute(1, 2, 0).cpu().numpy()
@@ -76,7 +86,7 @@ def reconstruction_grid(rec: Dict, path: str) -> str:
         ax.set_title('Gaussian size vs depth (whole batch)', fontsize=8)
     fig.tight_layout()
     os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path, dpi=100)
     plt.close(fig)
     return path
 
@@ -113,6 +123,6 @@ def layering_figure(path: str, image: np.ndarray, recon: np.ndarray,
             ax.axis('off')
     fig.tight_layout()
     os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    fig.savefig(path, dpi=90)
+    save_figure(fig, path, dpi=90)
     plt.close(fig)
     return path

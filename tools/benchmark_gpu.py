@@ -283,8 +283,8 @@ def main(argv=None) -> list:
     table = '\n'.join(lines) + '\n'
     print(table)
     if args.out:
-        with open(args.out, 'w') as f:
-            f.write(table)
+        from gmae_bench.engine.atomic_io import write_text_atomic
+        write_text_atomic(table, args.out)
     return rows
 
 

@@ -20,6 +20,7 @@ and figures instead (:mod:`gmae_bench.study.report`).
 """
 import argparse
 import csv
+import io
 import os
 import os.path as osp
 import statistics
@@ -27,6 +28,7 @@ from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
 
+from gmae_bench.engine.atomic_io import write_text_atomic
 from gmae_bench.runtime.results import METRICS
 from gmae_bench.runtime.results import (NOTES, PAPER, ZERO_SHOT, ResultFileError,
                                      Run, find_runs)
@@ -155,24 +157,23 @@ def markdown(rows: List[Dict]) -> str:
 
 
 def write_csv(rows: List[Dict], path: str) -> None:
-    with open(path, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
-        w.writeheader()
-        for row in rows:
-            out = {c: row[c] for c in COLUMNS if c not in ('MAE', 'GMAE')}
-            for side in ('MAE', 'GMAE'):
-                mean, std, n = row[side] or (None, None, None)
-                out.update({side: mean, f'{side} std': std, f'{side} n': n})
-            w.writerow(
-                {c: '' if out[c] is None else out[c]
-                 for c in CSV_COLUMNS})
+    buf = io.StringIO(newline='')
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)
+    w.writeheader()
+    for row in rows:
+        out = {c: row[c] for c in COLUMNS if c not in ('MAE', 'GMAE')}
+        for side in ('MAE', 'GMAE'):
+            mean, std, n = row[side] or (None, None, None)
+            out.update({side: mean, f'{side} std': std, f'{side} n': n})
+        w.writerow({c: '' if out[c] is None else out[c] for c in CSV_COLUMNS})
+    write_text_atomic(buf.getvalue(), path)
 
 
 def plot_loss_curves(runs: List[Run], path: str) -> bool:
     curves = [r for r in runs if r.task == 'pretrain' and r.loss_curve]
     if not curves:
         return False
-    from gmae_bench.visualization import pyplot
+    from gmae_bench.visualization import pyplot, save_figure
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     for r in curves:
@@ -191,7 +192,7 @@ def plot_loss_curves(runs: List[Run], path: str) -> bool:
     ax.legend(fontsize=7)
     ax.set_title('pretraining reconstruction error', fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path)
     plt.close(fig)
     return True
 
@@ -208,7 +209,7 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     groups = {g: v for g, v in groups.items() if len(v) > 1}
     if not groups:
         return False
-    from gmae_bench.visualization import pyplot
+    from gmae_bench.visualization import pyplot, save_figure
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 3.5))
     for (arch, fixed), by_value in sorted(groups.items()):
@@ -224,7 +225,7 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     ax.set_ylabel('final masked-patch MSE (pixels)')
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path)
     plt.close(fig)
     return True
 
@@ -257,8 +258,7 @@ def main(argv=None) -> List[Dict]:
     os.makedirs(args.out, exist_ok=True)
     rows = table_rows(runs)
     md = markdown(rows)
-    with open(osp.join(args.out, 'compare.md'), 'w') as f:
-        f.write(md)
+    write_text_atomic(md, osp.join(args.out, 'compare.md'))
     write_csv(rows, osp.join(args.out, 'compare.csv'))
     print(md)
     if not args.no_plots:

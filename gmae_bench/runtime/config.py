@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from ..engine.atomic_io import write_text_atomic
 from .config_check import check_hook_args, check_option_keys
 
 # process-group timeout when the config sets none (gloo / NCCL default is
@@ -144,9 +145,8 @@ def _read_with_variables(path: str, chain: List[str],
     with tempfile.TemporaryDirectory(prefix='gmae_cfg_') as tmp:
         for f in chain:
             dst = osp.join(tmp, osp.relpath(f, root))
-            os.makedirs(osp.dirname(dst), exist_ok=True)
-            with open(dst, 'w') as out:
-                out.write(_patched(open(f).read(), variables))
+            with open(f) as src:
+                write_text_atomic(_patched(src.read(), variables), dst)
         return Config.fromfile(
             osp.join(tmp, osp.relpath(osp.abspath(path), root)))
 

@@ -6,6 +6,7 @@ cell with n = 1 has no std. Accuracies are top-1 in %, reconstruction errors
 are masked-patch MSE in [0, 1] pixels, zero-shot scores are in %.
 """
 import csv
+import io
 import glob
 import json
 import os
@@ -191,8 +192,7 @@ def write_csv(rows: List[dict], path: str) -> None:
             else:
                 out.append(v)
         lines.append(['' if x is None else x for x in out])
-    import io
-    buf = io.StringIO()
+    buf = io.StringIO(newline='')
     w = csv.writer(buf)
     w.writerow(header)
     w.writerows(lines)
@@ -203,11 +203,8 @@ def write_csv(rows: List[dict], path: str) -> None:
 # figures
 # ----------------------------------------------------------------------
 def _save(fig, path: str) -> None:
-    import io
-    buf = io.BytesIO()
-    fig.savefig(buf, format='png', dpi=100)
-    from ..engine.atomic_io import write_bytes_atomic
-    write_bytes_atomic(buf.getvalue(), path)
+    from ..visualization import save_figure
+    save_figure(fig, path)
 
 
 def plot_main(rows: List[dict], path: str) -> bool:

@@ -12,6 +12,7 @@ A run with a ``study_eval.json`` is finished and skipped; a training with
 checkpoints but not the last one continues with ``--resume``.
 """
 import glob
+import io
 import json
 import os
 import os.path as osp
@@ -25,7 +26,7 @@ from typing import Callable, Dict, List, Optional
 import numpy as np
 import torch
 
-from ..engine.atomic_io import write_json_atomic
+from ..engine.atomic_io import write_bytes_atomic, write_json_atomic
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
 from .plan import SCALES, Run, Scale, plan
@@ -237,7 +238,9 @@ class Study:
             feats = dict(
                 train=extract_features(model, d['train']),
                 test=extract_features(model, d['test']))
-            torch.save(feats, cache)
+            buf = io.BytesIO()
+            torch.save(feats, buf)
+            write_bytes_atomic(buf.getvalue(), cache)
         out['linear'] = linear_probe(
             feats['train'],
             d['train_y'],
@@ -273,8 +276,10 @@ class Study:
             scene = model.head.scene(*x.shape[-2:])
             for k, img in first_k(full['gaussians'], scene, FIRST_K).items():
                 arrays[f'first_{k}'] = img.clamp(0, 1).cpu().numpy()
-        np.savez_compressed(
-            osp.join(run.work_dir(self.work_dir), 'samples.npz'), **arrays)
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        write_bytes_atomic(buf.getvalue(),
+                           osp.join(run.work_dir(self.work_dir), 'samples.npz'))
 
     def finetune_result(self, run: Run) -> Dict[str, object]:
         """Top-1 (%) of the last validation of a fine-tuning run."""

@@ -6,9 +6,11 @@ import os.path as osp
 from typing import Dict, Sequence
 
 import numpy as np
+import torch
 from PIL import Image
 
 from ..datasets import read_image, read_rgb
+from ..datasets.inputs import images_to_inputs
 from ..engine.atomic_io import write_json_atomic
 from ..visualization import layering_figure
 from .baselines import center_prior, pick_figure, sobel_edges, two_means
@@ -24,6 +26,16 @@ def load_fixture(data_dir: str, name: str, size: int):
     img = read_rgb(osp.join(data_dir, f'{name}.png'))
     inst = read_image(osp.join(data_dir, f'{name}_inst.png'))
     return img, np.asarray(inst.resize((size, size), Image.NEAREST))
+
+
+@torch.no_grad()
+def _reconstruct(model, photo: np.ndarray, mask_ratio: float,
+                 seed: int) -> dict:
+    """``model.reconstruct`` of one photo, converted as every input is
+    (:func:`images_to_inputs`), masking noise drawn from ``seed``."""
+    inputs = images_to_inputs(model, [photo])
+    torch.manual_seed(seed)
+    return model.reconstruct(inputs, mask_ratio)
 
 
 def read_index(data_dir: str) -> list:
@@ -80,11 +92,10 @@ def run_suite(gmae,
     fg_scores = {m: [] for m in fg_methods}
     strengths = {m: [] for m in edge_methods}
     gts, per_image = [], []
-    from ..apis import reconstruct
     for item in index:
         photo, inst = load_fixture(data_dir, item['name'], size)
         fg_gt, edge_gt = inst > 0, id_boundaries(inst)
-        rec = reconstruct(gmae, [photo], mask_ratio, seed)
+        rec = _reconstruct(gmae, photo, mask_ratio, seed)
         img = rec['image'][0].permute(1, 2, 0).cpu().numpy()
         g = rec['gaussians']
         recon_np = rec['recon'][0].permute(1, 2, 0).cpu().numpy()
@@ -104,7 +115,7 @@ def run_suite(gmae,
             sobel_edges(img)
         }
         if mae is not None:
-            mae_rec = reconstruct(mae, [photo], mask_ratio, seed)['recon']
+            mae_rec = _reconstruct(mae, photo, mask_ratio, seed)['recon']
             mae_np = mae_rec[0].permute(1, 2, 0).cpu().numpy()
             fg['mae_recon_2means'] = pick_figure(two_means(mae_np))
             edges['mae_recon_sobel'] = sobel_edges(mae_np)
