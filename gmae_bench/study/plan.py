@@ -92,8 +92,9 @@ SCALES: Dict[str, Scale] = {
     'cpu':
     Scale(
         'cpu',
-        pretrain_epochs=8,
+        pretrain_epochs=6,
         finetune_epochs=2,
+        zero_shot_images=500,
         main_seeds=(0, 1, 2),
         ablation_seeds=(0, ),
         finetune_seeds=(0, 1, 2)),

@@ -95,6 +95,13 @@ def _select(results, kind, name):
     return [r for r in results if r['kind'] == kind and r['name'] == name]
 
 
+# MAE with norm_pix predicts normalised patches: its reconstruction is mapped
+# back to pixels with each hidden patch's true mean and std (handed to it),
+# so its MSE is not comparable with GMAE's or MAE-pixel's
+TRUE_STATS_NOTE = ('MAE (norm_pix): reconstruction mapped to pixels with '
+                   "each hidden patch's true mean / std, not comparable")
+
+
 def main_rows(results: List[dict]) -> List[Dict[str, Stat]]:
     rows = []
     for label, kind, name in MAIN_ROWS:
@@ -367,6 +374,8 @@ def write_report(work_dir: str, out: str) -> List[str]:
     md = [f'# Study results ({index["scale"]} scale)\n']
     for name, rows, digits in tables:
         md += [f'\n## {name}\n\n', markdown(rows, digits)]
+        if name == 'main':
+            md.append(f'\nrecon MSE of {TRUE_STATS_NOTE}.\n')
         p = osp.join(out, f'{name}.csv')
         write_csv(rows, p)
         written.append(p)
