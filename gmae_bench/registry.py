@@ -5,6 +5,7 @@ Configs always name our modules with the scope prefix
 default scope is mmpretrain, mmdet or mmseg.
 """
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
+from mmengine.registry import LOOPS as MMENGINE_LOOPS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import \
     OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
@@ -31,3 +32,8 @@ TRANSFORMS = Registry(
     parent=MMENGINE_TRANSFORMS,
     scope='gmae_bench',
     locations=['gmae_bench.datasets'])
+LOOPS = Registry(
+    'loop',
+    parent=MMENGINE_LOOPS,
+    scope='gmae_bench',
+    locations=['gmae_bench.engine'])

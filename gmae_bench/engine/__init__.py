@@ -16,10 +16,15 @@ from .hooks import (CheckpointContentHook, FiniteLossHook, Fp16CompressionHook,
                     NonFiniteLossError, ReconstructionHook, RNGStateHook,
                     SafeCheckpointHook, StrictLoadHook)
 from .layer_decay import LayerDecayOptimWrapperConstructor
+from .preemption import (PREEMPTED_EXIT, Preempted, PreemptionHook,
+                         ResumableEpochBasedTrainLoop)
 
 # tools/train.py adds these to every run (gmae_bench.runtime.config)
 GUARD_HOOKS = ('gmae_bench.FiniteLossHook', 'gmae_bench.StrictLoadHook',
-               'gmae_bench.RNGStateHook', 'gmae_bench.CheckpointContentHook')
+               'gmae_bench.RNGStateHook', 'gmae_bench.CheckpointContentHook',
+               'gmae_bench.PreemptionHook')
+# ... and this loop in place of mmengine's EpochBasedTrainLoop
+EPOCH_LOOP = 'gmae_bench.ResumableEpochBasedTrainLoop'
 # ... and uses this in place of mmengine's CheckpointHook
 CHECKPOINT_HOOK = 'gmae_bench.SafeCheckpointHook'
 
@@ -48,7 +53,8 @@ register_checkpoint_reader()
 
 
 __all__ = [
-    'CHECKPOINT_HOOK', 'CheckpointContentHook', 'FiniteLossHook',
+    'CHECKPOINT_HOOK', 'EPOCH_LOOP', 'PREEMPTED_EXIT', 'Preempted',
+    'PreemptionHook', 'ResumableEpochBasedTrainLoop', 'CheckpointContentHook', 'FiniteLossHook',
     'Fp16CompressionHook', 'GUARD_HOOKS', 'LayerDecayOptimWrapperConstructor',
     'NonFiniteLossError', 'RNGStateHook', 'ReconstructionHook',
     'SafeCheckpointHook', 'StrictLoadHook', 'install_safe_io',

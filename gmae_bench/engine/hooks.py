@@ -115,7 +115,9 @@ class RNGStateHook(Hook):
     when ``persistent_workers=False``).
 
     Epoch-based loops: the states come back before the epoch's dataloader
-    iterator is made. Iteration-based loops first re-read the batches
+    iterator is made; after a mid-epoch (preemption) checkpoint, once
+    :class:`~.preemption.ResumableEpochBasedTrainLoop` has re-read the
+    batches already trained. Iteration-based loops first re-read the batches
     already trained (to put the sampler and the workers where they were);
     this hook does that itself, *then* restores the states, and lets
     mmengine's own skip pass over nothing, so the skipped batches'
@@ -130,7 +132,12 @@ class RNGStateHook(Hook):
         checkpoint['rng_state'] = rng_state()
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        """This rank's states: a preemption checkpoint holds every rank's
+        (``meta.rng_state_ranks``), a regular one rank 0's."""
         self._resumed = checkpoint.get('rng_state')
+        ranks = (checkpoint.get('meta') or {}).get('rng_state_ranks')
+        if ranks and len(ranks) == runner.world_size:
+            self._resumed = ranks[runner.rank]
 
     def before_train(self, runner) -> None:
         """Runs after resume (Runner.train loads first, then the loop)."""
@@ -138,11 +145,18 @@ class RNGStateHook(Hook):
             return
         state, self._resumed = self._resumed, None
         loop = runner.train_loop
+        if getattr(loop, 'batches_to_skip', 0):  # a mid-epoch checkpoint
+            loop.after_skip(lambda: self._restore(runner, state))
+            return
         if isinstance(loop, IterBasedTrainLoop) and runner.iter > 0:
             for _ in range(runner.iter):  # what the loop would skip
                 next(loop.dataloader_iterator)
             loop.dataloader_iterator = _AlreadySkipped(
                 loop.dataloader_iterator, runner.iter)
+        self._restore(runner, state)
+
+    @staticmethod
+    def _restore(runner, state: dict) -> None:
         set_rng_state(state)
         runner.logger.info('random generator states restored from the '
                            'checkpoint')

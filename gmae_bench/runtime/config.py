@@ -299,12 +299,13 @@ def _resume(cfg: Config, resume: Optional[str]) -> None:
 def _add_guard_hooks(cfg: Config) -> None:
     """Every run stops on a NaN loss, refuses checkpoints of another model,
     saves / restores RNG states, writes checkpoints that load without
-    unpickling, and deletes old checkpoints only after a new one is
-    complete (gmae_bench.engine.GUARD_HOOKS, CHECKPOINT_HOOK)."""
+    unpickling, deletes old checkpoints only after a new one is complete,
+    and saves and exits on preemption, resuming mid-epoch exactly
+    (gmae_bench.engine.GUARD_HOOKS, CHECKPOINT_HOOK, EPOCH_LOOP)."""
     imports = cfg.get('custom_imports', {}).get('imports', [])
     if 'gmae_bench.engine' not in imports:
         return  # a config without gmae_bench's engine: leave it alone
-    from ..engine import CHECKPOINT_HOOK, GUARD_HOOKS
+    from ..engine import CHECKPOINT_HOOK, EPOCH_LOOP, GUARD_HOOKS
     hooks = list(cfg.get('custom_hooks', []))
     have = {h['type'] for h in hooks}
     hooks += [dict(type=t) for t in GUARD_HOOKS if t not in have]
@@ -313,6 +314,12 @@ def _add_guard_hooks(cfg: Config) -> None:
     if ckpt and ckpt.get('type') in ('CheckpointHook',
                                      'mmengine.CheckpointHook'):
         ckpt.type = CHECKPOINT_HOOK
+    loop = cfg.get('train_cfg')
+    if loop and (loop.get('type') in ('EpochBasedTrainLoop',
+                                      'mmengine.EpochBasedTrainLoop') or
+                 ('type' not in loop and loop.get('by_epoch'))):
+        loop.pop('by_epoch', None)  # exact mid-epoch resume (preemption)
+        loop.type = EPOCH_LOOP
 
 
 def _distributed(cfg: Config, launcher: str) -> None:

@@ -23,12 +23,22 @@ def run_tool(main: Callable[[], object]) -> None:
     exception', pytorch#190489), after a run that finished well. Destroying
     the process group does not join those threads while a DDP model has
     held it. So: barrier, destroy, close what Python holds (dataloader
-    workers, files, log handlers), flush, and ``os._exit(0)``. A failing
+    workers, files, log handlers), flush, and ``os._exit(0)``. A preempted
+    run (``engine.Preempted``) ends the same way with status 75; a failing
     ``main`` raises as usual.
     """
-    main()
+    code = 0
+    try:
+        main()
+    except SystemExit as e:  # a preempted run (75): end as cleanly
+        from ..engine import PREEMPTED_EXIT
+        if e.code != PREEMPTED_EXIT:
+            raise
+        code = PREEMPTED_EXIT
     import torch.distributed as dist
     if not (dist.is_available() and dist.is_initialized()):
+        if code:
+            raise SystemExit(code)
         return
     dist.barrier()  # every rank is done with its collectives
     dist.destroy_process_group()
@@ -36,7 +46,7 @@ def run_tool(main: Callable[[], object]) -> None:
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 class _Heartbeat(threading.Thread):

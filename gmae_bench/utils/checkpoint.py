@@ -210,8 +210,19 @@ def _unsafe_globals(path: str) -> List[str]:
     return [g for g in found if g not in allowed]
 
 
-def _step(path: str) -> int:
-    return int(re.findall(r'(\d+)\.pth$', path)[0])
+def _step(path: str):
+    """Sort key of a checkpoint name: ``epoch_E.pth`` -> (E, 0); a
+    mid-epoch preemption checkpoint ``epoch_E_iter_N.pth`` -> (E - 1, N),
+    after ``epoch_{E-1}`` and before ``epoch_E``; ``iter_N.pth`` -> (0,
+    N)."""
+    name = osp.basename(path)
+    m = re.match(r'epoch_(\d+)_iter_(\d+)\.pth$', name)
+    if m:
+        return int(m.group(1)) - 1, int(m.group(2))
+    m = re.match(r'epoch_(\d+)\.pth$', name)
+    if m:
+        return int(m.group(1)), 0
+    return 0, int(re.findall(r'(\d+)\.pth$', name)[0])
 
 
 def latest_checkpoint(work_dir: str) -> Optional[str]:
