@@ -20,12 +20,13 @@ import tempfile
 import time
 
 import torch
+from mmengine.hooks import Hook
 
 from gmae_bench.runtime import load_config, prepare_runtime
 from gmae_bench.study.data import load_split, to_pixels
 
 
-class _IterClock:
+class _IterClock(Hook):
     """Wall-clock marks of each training iteration (a Runner hook)."""
     priority = 'VERY_LOW'
 
@@ -39,28 +40,26 @@ class _IterClock:
                          outputs=None):
         self.ends.append(time.perf_counter())
 
-    def __getattr__(self, name):  # every other hook point: nothing
-        if name.startswith(('before_', 'after_')):
-            return lambda *a, **k: None
-        raise AttributeError(name)
 
-
-def runner_pass(config: str, images: int, batch: int, skip: int) -> dict:
+def runner_pass(config: str, images: int, batch: int, skip: int,
+                work_dir: str) -> dict:
     """One epoch of tools/train.py's Runner over ``images`` images."""
     from mmengine.runner import Runner
     cfg = load_config(config, {
         'max_epochs': 1,
+        'param_scheduler': [],  # one epoch: the schedule's shape is moot
         'train_dataloader.dataset.indices': images,
         'train_dataloader.batch_size': batch,
     })
-    with tempfile.TemporaryDirectory() as wd:
-        cfg = prepare_runtime(cfg, config, work_dir=wd)
-        cfg.default_hooks.checkpoint = None
-        cfg.default_hooks.logger.interval = 10**6
-        runner = Runner.from_cfg(cfg)
-        clock = _IterClock()
-        runner.register_hook(clock)
-        runner.train()
+    cfg = prepare_runtime(cfg, config, work_dir=work_dir)
+    cfg.default_hooks.checkpoint = None
+    cfg.default_hooks.logger.interval = 10**6
+    # mmengine keeps one visualizer per name for the process
+    cfg.visualizer.name = f'benchmark_study_{osp.basename(work_dir)}'
+    runner = Runner.from_cfg(cfg)
+    clock = _IterClock()
+    runner.register_hook(clock)
+    runner.train()
     s, e = clock.starts[skip:], clock.ends[skip:]
     wall = e[-1] - e[0]  # iterations skip+1 .. end, data fetch included
     data = sum(b - a for a, b in zip(e[:-1], s[1:]))
@@ -106,12 +105,15 @@ def main(argv=None) -> dict:
     pixels = to_pixels(load_split(args.data, 'train')[0][:images])
     lr = cfg.optim_wrapper.optimizer.lr
     runs, bares, shares = [], [], []
-    for _ in range(args.repeats):
-        r = runner_pass(args.config, images, batch, args.skip)
+    tmp = tempfile.TemporaryDirectory()
+    for i in range(args.repeats):
+        r = runner_pass(args.config, images, batch, args.skip,
+                        osp.join(tmp.name, f'pass{i}'))
         runs.append(r['images_per_s'])
         shares.append(r['data_share'])
         bares.append(
             bare_pass(r['model'], pixels, args.iters, batch, lr, args.skip))
+    tmp.cleanup()
     result = dict(
         runner_images_per_s=statistics.median(runs),
         bare_images_per_s=statistics.median(bares),
