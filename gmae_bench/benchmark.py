@@ -83,8 +83,7 @@ def photo_batch(n: int, size: int, root: str = 'data/photos/train'):
         y0 = rng.integers(0, img.size[1] - s + 1)
         img = img.crop((x0, y0, x0 + s, y0 + s)).resize((size, size))
         out.append(torch.from_numpy(np.asarray(img, np.float32)))
-    from .models.masked_autoencoder import (IMAGENET_MEAN,
-                                                      IMAGENET_STD)
+    from .models.masked_autoencoder import IMAGENET_MEAN, IMAGENET_STD
     x = torch.stack(out).permute(0, 3, 1, 2)
     mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
@@ -136,8 +135,6 @@ class RenderClock:
 
     def _add(self, seconds: float) -> None:
         self.seconds += seconds
-
-
 
 
 def pretrain_step_benchmark(args: argparse.Namespace) -> dict:

@@ -12,11 +12,14 @@ from mmengine.registry import \
 from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
 from mmengine.registry import Registry
 
+# det_heads needs mmdet: it is imported when the registry is first
+# searched, not with gmae_bench.models, so that a config whose
+# custom_imports leave it out still finds gmae_bench.ContentRoIHead
 MODELS = Registry(
     'model',
     parent=MMENGINE_MODELS,
     scope='gmae_bench',
-    locations=['gmae_bench.models'])
+    locations=['gmae_bench.models', 'gmae_bench.models.det_heads'])
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer wrapper constructor',
     parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,

@@ -26,7 +26,15 @@ def build(cfg: dict):
 def run_status(args, env_extra=None, timeout=900):
     """Run a command from the repo root; the CompletedProcess (text)."""
     import subprocess
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='2')
+    # the tools import only the installed package; test-only modules
+    # (tests.helper_hooks, named in some configs' custom_imports) need the
+    # repository root on the path
+    path = os.environ.get('PYTHONPATH')
+    env = dict(
+        os.environ,
+        PYTHONUNBUFFERED='1',
+        OMP_NUM_THREADS='2',
+        PYTHONPATH=f'{ROOT}{os.pathsep}{path}' if path else str(ROOT))
     env.update(env_extra or {})
     return subprocess.run(
         args,

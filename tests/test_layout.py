@@ -11,8 +11,10 @@ PKG = ROOT / 'gmae_bench'
 # a package may import only from packages at its level or below
 LAYERS = [
     {'utils'},
-    {'models', 'render', 'engine', 'datasets', 'zero_shot', 'registry',
-     'batch_augments', 'visualization'},
+    {
+        'models', 'render', 'engine', 'datasets', 'zero_shot', 'registry',
+        'batch_augments', 'visualization'
+    },
     {'runtime'},
     {'apis'},
     {'study', 'benchmark'},
@@ -33,9 +35,9 @@ def test_apis_holds_only_user_entry_points():
         'export_encoder', 'images_to_inputs', 'init_model', 'reconstruct',
         'render_layers'
     ]
-    assert {p.stem for p in (PKG / 'apis').glob('*.py')} == {
-        '__init__', 'export', 'inference'
-    }
+    assert {p.stem
+            for p in (PKG / 'apis').glob('*.py')
+            } == {'__init__', 'export', 'inference'}
 
 
 def test_tools_import_no_tool_and_edit_no_sys_path():

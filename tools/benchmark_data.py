@@ -24,7 +24,6 @@ import statistics
 import tempfile
 import time
 
-
 SIZES = [(500, 375), (375, 500), (500, 333)]  # ImageNet's most common
 MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 

@@ -19,7 +19,6 @@ import argparse
 import statistics
 import time
 
-
 import torch
 
 PRETRAIN = {

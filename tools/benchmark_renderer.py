@@ -22,7 +22,6 @@ import sys
 import time
 
 
-
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--k', type=int, default=256)
@@ -208,8 +207,7 @@ def main(argv=None) -> dict:
                     '--arch', args.step_arch, '--img-size',
                     str(args.size), '--num-queries',
                     str(args.k), '--batch-size',
-                    str(args.batch_size), '--steps', '3', '--backend',
-                    backend
+                    str(args.batch_size), '--steps', '3', '--backend', backend
                 ]))
             print(f"GMAE/MAE step {step['gmae_over_mae']:.3f}, render share "
                   f"{step['render_share']:.3f}")

@@ -10,7 +10,8 @@ iteration's end and the next one's start (fetching, collating, moving the
 batch), over the wall time of the same iterations. The two are timed in
 alternation, ``--repeats`` times each, and the medians compared.
 
-    python tools/benchmark_study.py [--config configs/study/gmae_pretrain_fmnist.py]
+    python tools/benchmark_study.py
+        [--config configs/study/gmae_pretrain_fmnist.py]
         [--iters 12] [--repeats 2]
 """
 import argparse
@@ -36,7 +37,10 @@ class _IterClock(Hook):
     def before_train_iter(self, runner, batch_idx, data_batch=None):
         self.starts.append(time.perf_counter())
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None):
         self.ends.append(time.perf_counter())
 
@@ -45,12 +49,14 @@ def runner_pass(config: str, images: int, batch: int, skip: int,
                 work_dir: str) -> dict:
     """One epoch of tools/train.py's Runner over ``images`` images."""
     from mmengine.runner import Runner
-    cfg = load_config(config, {
-        'max_epochs': 1,
-        'param_scheduler': [],  # one epoch: the schedule's shape is moot
-        'train_dataloader.dataset.indices': images,
-        'train_dataloader.batch_size': batch,
-    })
+    cfg = load_config(
+        config,
+        {
+            'max_epochs': 1,
+            'param_scheduler': [],  # one epoch: the schedule's shape is moot
+            'train_dataloader.dataset.indices': images,
+            'train_dataloader.batch_size': batch,
+        })
     cfg = prepare_runtime(cfg, config, work_dir=work_dir)
     cfg.default_hooks.checkpoint = None
     cfg.default_hooks.logger.interval = 10**6
@@ -92,8 +98,8 @@ def main(argv=None) -> dict:
     p.add_argument('--config', default='configs/study/gmae_pretrain_fmnist.py')
     p.add_argument('--data', default='data/fashion_mnist')
     p.add_argument('--iters', type=int, default=12)
-    p.add_argument('--batch-size', type=int, default=None,
-                   help="default: the config's")
+    p.add_argument(
+        '--batch-size', type=int, default=None, help="default: the config's")
     p.add_argument('--skip', type=int, default=2, help='warm-up iterations')
     p.add_argument('--repeats', type=int, default=2)
     args = p.parse_args(argv)
@@ -118,8 +124,8 @@ def main(argv=None) -> dict:
         runner_images_per_s=statistics.median(runs),
         bare_images_per_s=statistics.median(bares),
         data_share=statistics.median(shares))
-    result['ratio'] = (result['runner_images_per_s'] /
-                       result['bare_images_per_s'])
+    result['ratio'] = (
+        result['runner_images_per_s'] / result['bare_images_per_s'])
     print(f'config={osp.basename(args.config)} batch={batch} '
           f'iters={args.iters} (first {args.skip} skipped) '
           f'repeats={args.repeats} threads={torch.get_num_threads()}')

@@ -27,11 +27,9 @@ import statistics
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
-
 from gmae_bench.engine.atomic_io import write_text_atomic
-from gmae_bench.runtime.results import METRICS
-from gmae_bench.runtime.results import (NOTES, PAPER, ZERO_SHOT, ResultFileError,
-                                     Run, find_runs)
+from gmae_bench.runtime.results import (METRICS, NOTES, PAPER, ZERO_SHOT,
+                                        ResultFileError, Run, find_runs)
 
 COLUMNS = [
     'task', 'pair', 'metric', 'MAE', 'GMAE', 'delta', 'baseline', 'paper MAE',
@@ -236,8 +234,9 @@ def main(argv=None) -> List[Dict]:
     p.add_argument('--out', default='work_dirs/compare')
     p.add_argument('--no-plots', action='store_true')
     args = p.parse_args(argv)
-    studies = [d for d in args.work_dirs
-               if osp.isfile(osp.join(d, 'study.json'))]
+    studies = [
+        d for d in args.work_dirs if osp.isfile(osp.join(d, 'study.json'))
+    ]
     if studies:  # scripts/study.sh work dirs: the study's own tables
         from gmae_bench.study.report import write_report
         for d in studies:

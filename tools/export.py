@@ -18,15 +18,17 @@ def main(argv=None):
     p.add_argument('config')
     p.add_argument('checkpoint')
     p.add_argument('--to', required=True, choices=('timm', 'mmpretrain'))
-    p.add_argument('--out', default=None,
-                   help='default: next to the checkpoint (CKPT_timm/ or '
-                   'CKPT_mmpretrain.pth)')
+    p.add_argument(
+        '--out',
+        default=None,
+        help='default: next to the checkpoint (CKPT_timm/ or '
+        'CKPT_mmpretrain.pth)')
     args = p.parse_args(argv)
     if not osp.isfile(args.checkpoint):
         raise SystemExit(f'export: checkpoint not found: {args.checkpoint}')
     stem = osp.splitext(args.checkpoint)[0]
-    out = args.out or (f'{stem}_timm' if args.to == 'timm' else
-                       f'{stem}_mmpretrain.pth')
+    out = args.out or (f'{stem}_timm'
+                       if args.to == 'timm' else f'{stem}_mmpretrain.pth')
     model = init_model(args.config, args.checkpoint)
     for path in export_encoder(model, args.to, out):
         print(f'wrote {path}')

@@ -19,23 +19,37 @@ from gmae_bench.study import SCALES, Study, StudyError
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--scale', choices=sorted(SCALES), default='cpu')
-    p.add_argument('--work-dir', default=None,
-                   help='default: work_dirs/study (ci: work_dirs/study_ci)')
-    p.add_argument('--data', default='data/fashion_mnist',
-                   help='folder with the Fashion-MNIST IDX files')
-    p.add_argument('--out', default=None,
-                   help='tables and figures (default: WORK_DIR/report)')
-    p.add_argument('--limit', type=int, default=None,
-                   help='stop after this many runs (the rest stay to do)')
-    p.add_argument('--jobs', type=int, default=1,
-                   help='worker processes sharing the runs, each with '
-                   'cores / jobs threads (2 on a 2-core CPU: ~1.3x faster)')
-    p.add_argument('--worker', action='store_true',
-                   help='(internal) one worker of --jobs N')
+    p.add_argument(
+        '--work-dir',
+        default=None,
+        help='default: work_dirs/study (ci: work_dirs/study_ci)')
+    p.add_argument(
+        '--data',
+        default='data/fashion_mnist',
+        help='folder with the Fashion-MNIST IDX files')
+    p.add_argument(
+        '--out',
+        default=None,
+        help='tables and figures (default: WORK_DIR/report)')
+    p.add_argument(
+        '--limit',
+        type=int,
+        default=None,
+        help='stop after this many runs (the rest stay to do)')
+    p.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='worker processes sharing the runs, each with '
+        'cores / jobs threads (2 on a 2-core CPU: ~1.3x faster)')
+    p.add_argument(
+        '--worker',
+        action='store_true',
+        help='(internal) one worker of --jobs N')
     p.add_argument('--no-report', action='store_true')
     args = p.parse_args(argv)
-    work_dir = args.work_dir or ('work_dirs/study' if args.scale != 'ci'
-                                 else 'work_dirs/study_ci')
+    work_dir = args.work_dir or ('work_dirs/study' if args.scale != 'ci' else
+                                 'work_dirs/study_ci')
     start = time.time()
     try:
         study = Study(args.scale, work_dir, args.data)

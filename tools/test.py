@@ -6,11 +6,10 @@ metrics to ``WORK_DIR/test_metrics.json`` (read by tools/compare.py).
 import argparse
 import os.path as osp
 
-
-from gmae_bench.runtime import add_runtime_args
-from gmae_bench.runtime import (check_data_paths, load_config, parse_tool_args,
-                             prepare_runtime, report_stalled_ranks, run_tool,
-                             write_json_atomic)
+from gmae_bench.runtime import (add_runtime_args, check_data_paths,
+                                load_config, parse_tool_args, prepare_runtime,
+                                report_stalled_ranks, run_tool,
+                                write_json_atomic)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -7,10 +7,9 @@
 """
 import argparse
 
-
-from gmae_bench.runtime import add_runtime_args
-from gmae_bench.runtime import (check_data_paths, load_config, parse_tool_args,
-                             prepare_runtime, report_stalled_ranks, run_tool)
+from gmae_bench.runtime import (add_runtime_args, check_data_paths,
+                                load_config, parse_tool_args, prepare_runtime,
+                                report_stalled_ranks, run_tool)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

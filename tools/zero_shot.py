@@ -14,7 +14,6 @@ import argparse
 import json
 
 
-
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument(

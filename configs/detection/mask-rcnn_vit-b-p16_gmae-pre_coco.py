@@ -3,8 +3,7 @@
 default_scope = 'mmdet'
 custom_imports = dict(
     imports=[
-        'gmae_bench.models', 'gmae_bench.models.det_heads',
-        'gmae_bench.engine'
+        'gmae_bench.models', 'gmae_bench.models.det_heads', 'gmae_bench.engine'
     ],
     allow_failed_imports=False)
 pretrained = 'work_dirs/gmae_pretrain_vit_b/epoch_400.pth'

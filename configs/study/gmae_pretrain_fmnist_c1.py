@@ -1,4 +1,5 @@
-# Study ablation: max scale c = 1 (x0.5 of the default 2, as the paper's 0.5 vs 1).
+# Study ablation: max scale c = 1 (x0.5 of the default 2, as the paper's
+# 0.5 vs 1).
 # Everything else as gmae_pretrain_fmnist.py.
 default_scope = 'mmpretrain'
 custom_imports = dict(

@@ -1,4 +1,5 @@
-# Study ablation: the loss on masked patches against per-patch normalised targets
+# Study ablation: the loss on masked patches against per-patch normalised
+# targets
 # (MAE's norm_pix applied to GMAE's rendered [0, 1] image, as the paper's
 # 'norm-patch' row).
 # Everything else as gmae_pretrain_fmnist.py.

@@ -1,4 +1,5 @@
-# Study (docs/results.md): MAE without norm_pix (the pixel-space twin of GMAE) pretrained on the
+# Study (docs/results.md): MAE without norm_pix (the pixel-space twin of
+# GMAE) pretrained on the
 # whole Fashion-MNIST train split (60k), 28 px, 4-px patches, a 4 x 128 ViT.
 # Sized so that the whole CPU study (17 pretraining runs, their evaluation
 # and 12 fine-tunings) fits in 3 hours on 2 CPU cores; scripts/study.sh

@@ -83,8 +83,7 @@ def export_encoder(model: nn.Module, to: str, out: str) -> List[str]:
         from safetensors.torch import save
         os.makedirs(out, exist_ok=True)
         weights = osp.join(out, 'model.safetensors')
-        write_bytes_atomic(save(dict(sd), metadata=dict(format='pt')),
-                           weights)
+        write_bytes_atomic(save(dict(sd), metadata=dict(format='pt')), weights)
         config = osp.join(out, 'config.json')
         write_json_atomic(timm_config(model), config)
         return [weights, config]

@@ -35,8 +35,8 @@ def init_model(config,
     import gmae_bench.models  # noqa: F401  (registers the modules)
 
     from ..registry import MODELS
-    from ..utils.checkpoint import load_pretrained_model
     from ..runtime.config import load_config
+    from ..utils.checkpoint import load_pretrained_model
     if isinstance(config, str):
         cfg = load_config(config, cfg_options)
     else:

@@ -51,13 +51,11 @@ def install_safe_io() -> None:
 
 register_checkpoint_reader()
 
-
 __all__ = [
     'CHECKPOINT_HOOK', 'EPOCH_LOOP', 'PREEMPTED_EXIT', 'Preempted',
-    'PreemptionHook', 'ResumableEpochBasedTrainLoop', 'CheckpointContentHook', 'FiniteLossHook',
-    'Fp16CompressionHook', 'GUARD_HOOKS', 'LayerDecayOptimWrapperConstructor',
-    'NonFiniteLossError', 'RNGStateHook', 'ReconstructionHook',
-    'SafeCheckpointHook', 'StrictLoadHook', 'install_safe_io',
-    'register_checkpoint_reader',
-    'remove_stale_temp_files'
+    'PreemptionHook', 'ResumableEpochBasedTrainLoop', 'CheckpointContentHook',
+    'FiniteLossHook', 'Fp16CompressionHook', 'GUARD_HOOKS',
+    'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'RNGStateHook',
+    'ReconstructionHook', 'SafeCheckpointHook', 'StrictLoadHook',
+    'install_safe_io', 'register_checkpoint_reader', 'remove_stale_temp_files'
 ]

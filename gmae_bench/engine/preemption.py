@@ -90,7 +90,10 @@ class PreemptionHook(Hook):
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
         return bool(flag.item())
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None) -> None:
         if not self._agreed():
             return
@@ -135,7 +138,8 @@ def _requeue(runner) -> None:
     if not job or os.environ.get(REQUEUE_ENV) != '1':
         return
     done = subprocess.run(['scontrol', 'requeue', job],
-                          capture_output=True, text=True)
+                          capture_output=True,
+                          text=True)
     if done.returncode == 0:
         runner.logger.warning(f'requeued Slurm job {job}')
     else:

@@ -37,11 +37,13 @@ class ContentRoIHead(StandardRoIHead):
     """``StandardRoIHead`` whose test-time boxes stay inside the image
     content (see the module doc); training is unchanged."""
 
-    def predict_bbox(self, x: Tuple[Tensor], batch_img_metas: List[dict],
-                     rpn_results_list, rcnn_test_cfg, rescale: bool = False):
-        metas = [
-            dict(m, img_shape=content_shape(m)) for m in batch_img_metas
-        ]
+    def predict_bbox(self,
+                     x: Tuple[Tensor],
+                     batch_img_metas: List[dict],
+                     rpn_results_list,
+                     rcnn_test_cfg,
+                     rescale: bool = False):
+        metas = [dict(m, img_shape=content_shape(m)) for m in batch_img_metas]
         results = super().predict_bbox(x, metas, rpn_results_list,
                                        rcnn_test_cfg, rescale)
         kept = []

@@ -315,8 +315,8 @@ def _add_guard_hooks(cfg: Config) -> None:
                                      'mmengine.CheckpointHook'):
         ckpt.type = CHECKPOINT_HOOK
     loop = cfg.get('train_cfg')
-    if loop and (loop.get('type') in ('EpochBasedTrainLoop',
-                                      'mmengine.EpochBasedTrainLoop') or
+    if loop and (loop.get('type')
+                 in ('EpochBasedTrainLoop', 'mmengine.EpochBasedTrainLoop') or
                  ('type' not in loop and loop.get('by_epoch'))):
         loop.pop('by_epoch', None)  # exact mid-epoch resume (preemption)
         loop.type = EPOCH_LOOP
@@ -349,7 +349,8 @@ def _slurm_to_torch_env() -> None:
     if 'MASTER_ADDR' not in env:
         hosts = subprocess.run(
             ['scontrol', 'show', 'hostnames', env['SLURM_NODELIST']],
-            capture_output=True, text=True).stdout.split()
+            capture_output=True,
+            text=True).stdout.split()
         env['MASTER_ADDR'] = hosts[0] if hosts else '127.0.0.1'
 
 

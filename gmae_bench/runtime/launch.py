@@ -1,5 +1,6 @@
 """How a tool runs under torchrun: its ending and stalled-rank reports
-(result files go through :func:`gmae_bench.engine.atomic_io.write_json_atomic`)."""
+(result files go through
+:func:`gmae_bench.engine.atomic_io.write_json_atomic`)."""
 import contextlib
 import gc
 import logging

@@ -5,4 +5,6 @@ the tables and figures (:mod:`.report`)."""
 from .plan import ABLATIONS, SCALES, Run, Scale, plan
 from .runner import Study, StudyError
 
-__all__ = ['ABLATIONS', 'SCALES', 'Run', 'Scale', 'Study', 'StudyError', 'plan']
+__all__ = [
+    'ABLATIONS', 'SCALES', 'Run', 'Scale', 'Study', 'StudyError', 'plan'
+]

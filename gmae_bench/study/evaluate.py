@@ -39,8 +39,7 @@ def reconstruction_mse(model: nn.Module,
         rec = model.reconstruct(model.pixels_to_inputs(x), mask_ratio)
         p = model.head.patch_size
         m = model.head.unpatchify(
-            rec['mask'].unsqueeze(-1).expand(-1, -1, p * p * 3),
-            *x.shape[-2:])
+            rec['mask'].unsqueeze(-1).expand(-1, -1, p * p * 3), *x.shape[-2:])
         total += float((((rec['recon'] - rec['image'])**2) * m).sum())
         count += float(m.sum())
     return total / count

@@ -6,8 +6,8 @@ cell with n = 1 has no std. Accuracies are top-1 in %, reconstruction errors
 are masked-patch MSE in [0, 1] pixels, zero-shot scores are in %.
 """
 import csv
-import io
 import glob
+import io
 import json
 import os
 import os.path as osp
@@ -49,7 +49,8 @@ def read_results(work_dir: str) -> List[dict]:
     """Every ``study_eval.json`` under ``work_dir``."""
     out = []
     for path in sorted(
-            glob.glob(osp.join(work_dir, '*', '*', 'seed*', 'study_eval.json'))):
+            glob.glob(
+                osp.join(work_dir, '*', '*', 'seed*', 'study_eval.json'))):
         with open(path) as f:
             try:
                 r = json.load(f)
@@ -175,8 +176,8 @@ def markdown(rows: List[dict], digits: Dict[str, int]) -> str:
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for row in rows:
         lines.append('| ' + ' | '.join(
-            cell(row[c], digits.get(c, 2)) if isinstance(row[c], tuple) or (
-                row[c] is None) else str(row[c]) for c in cols) + ' |')
+            cell(row[c], digits.get(c, 2)) if isinstance(row[c], tuple) or
+            (row[c] is None) else str(row[c]) for c in cols) + ' |')
     return '\n'.join(lines) + '\n'
 
 
@@ -267,11 +268,16 @@ def plot_ablation(rows: List[dict], path: str) -> bool:
             tw.plot(range(len(sel)), lin, 'k^', label='paper linear (ViT-B)')
             tw.set_ylabel('paper linear top-1 (%)', fontsize=7)
             tw.tick_params(labelsize=7)
-        ax.set_xticks(range(len(sel)),
-                      [r['setting'].replace(' (default)', '*') for r in sel],
-                      rotation=30, ha='right', fontsize=7)
-        vals = [r[c][0] for r in sel for c in ('linear top-1', 'k-NN top-1')
-                if r[c]]
+        ax.set_xticks(
+            range(len(sel)),
+            [r['setting'].replace(' (default)', '*') for r in sel],
+            rotation=30,
+            ha='right',
+            fontsize=7)
+        vals = [
+            r[c][0] for r in sel for c in ('linear top-1', 'k-NN top-1')
+            if r[c]
+        ]
         if vals:
             ax.set_ylim(max(0, min(vals) - 5), min(100, max(vals) + 3))
         ax.set_title(group, fontsize=9)
@@ -302,8 +308,12 @@ def plot_curves(results: List[dict], path: str) -> bool:
         label = r['name'].replace('_pretrain_fmnist', '')
         if 'mse_pixels_true_stats' in run.metrics:
             label += ' (norm_pix, true patch stats)'
-        ax.plot(x, y, lw=1.4 if main else 0.8, ls='-' if main else ':',
-                label=label)
+        ax.plot(
+            x,
+            y,
+            lw=1.4 if main else 0.8,
+            ls='-' if main else ':',
+            label=label)
         drawn = True
     ax.set_xlabel('iteration')
     ax.set_ylabel('masked-patch MSE, [0, 1] pixels')
@@ -323,8 +333,10 @@ def plot_samples(results: List[dict], path: str) -> bool:
     from ..visualization import pyplot
     rows = []
     for label, _, name in MAIN_ROWS[:3]:
-        sel = [r for r in results if r['kind'] == 'pretrain'
-               and r['name'] == name and r['seed'] == 0]
+        sel = [
+            r for r in results
+            if r['kind'] == 'pretrain' and r['name'] == name and r['seed'] == 0
+        ]
         f = osp.join(sel[0]['path'], 'samples.npz') if sel else None
         if not f or not osp.isfile(f):
             continue
@@ -348,8 +360,8 @@ def plot_samples(results: List[dict], path: str) -> bool:
             ax.set_xticks([])
             ax.set_yticks([])
             if j == 0:
-                ax.set_ylabel(label, fontsize=6, rotation=0, ha='right',
-                              va='center')
+                ax.set_ylabel(
+                    label, fontsize=6, rotation=0, ha='right', va='center')
     fig.tight_layout(pad=0.2)
     _save(fig, path)
     plt.close(fig)
@@ -365,11 +377,16 @@ def write_report(work_dir: str, out: str) -> List[str]:
     os.makedirs(out, exist_ok=True)
     written = []
     tables = [
-        ('main', main_rows(results), {c: d for c, _, d in MAIN_COLUMNS}),
-        ('ablation', ablation_rows(results),
-         {c: d for c, _, d in ABLATION_COLUMNS}),
-        ('zero_shot', zero_shot_rows(results, index.get('references', {})),
-         {}),
+        ('main', main_rows(results), {
+            c: d
+            for c, _, d in MAIN_COLUMNS
+        }),
+        ('ablation', ablation_rows(results), {
+            c: d
+            for c, _, d in ABLATION_COLUMNS
+        }),
+        ('zero_shot', zero_shot_rows(results, index.get('references',
+                                                        {})), {}),
     ]
     md = [f'# Study results ({index["scale"]} scale)\n']
     for name, rows, digits in tables:
@@ -398,9 +415,13 @@ def write_report(work_dir: str, out: str) -> List[str]:
         background=index.get('background'),
         references=index.get('references'),
         runs=index.get('runs', {}),
-        results=[{k: v for k, v in r.items() if k != 'path'}
-                 | {'run': osp.relpath(r['path'], work_dir)}
-                 for r in results])
+        results=[{
+            k: v
+            for k, v in r.items() if k != 'path'
+        }
+                 | {
+                     'run': osp.relpath(r['path'], work_dir)
+                 } for r in results])
     p = osp.join(out, 'results.json')
     write_text_atomic(json.dumps(summary, indent=1) + '\n', p)
     written.append(p)

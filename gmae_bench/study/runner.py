@@ -6,7 +6,8 @@ Layout under the work dir (default ``work_dirs/study/``)::
     study.json                       scale, machine, revision, wall times
     pretrain/<config>/seed<s>/       tools/train.py work dir + study_eval.json
     random/random/seed<s>/           study_eval.json (random-init encoder)
-    finetune/<config|scratch>/seed<s>/  tools/train.py work dir + study_eval.json
+    finetune/<config|scratch>/seed<s>/
+                                     tools/train.py work dir + study_eval.json
 
 A run with a ``study_eval.json`` is finished and skipped; a training with
 checkpoints but not the last one continues with ``--resume``.
@@ -48,8 +49,10 @@ def machine() -> Dict[str, object]:
     cpu = platform.processor() or platform.machine()
     try:
         with open('/proc/cpuinfo') as f:
-            names = [l.split(':', 1)[1].strip() for l in f
-                     if l.startswith('model name')]
+            names = [
+                l.split(':', 1)[1].strip() for l in f
+                if l.startswith('model name')
+            ]
         cpu = names[0] if names else cpu
     except OSError:
         pass
@@ -65,6 +68,7 @@ def machine() -> Dict[str, object]:
 
 def git_revision(root: str) -> str:
     """HEAD, with '+dirty' when tracked files differ from it."""
+
     def git(*args):
         return subprocess.run(['git', '-C', root, *args],
                               capture_output=True,
@@ -175,8 +179,9 @@ class Study:
         return opts
 
     def final_checkpoint(self, run: Run) -> str:
-        epochs = (self.scale.finetune_epochs
-                  if run.kind == 'finetune' else self.scale.pretrain_epochs)
+        epochs = (
+            self.scale.finetune_epochs
+            if run.kind == 'finetune' else self.scale.pretrain_epochs)
         return osp.join(run.work_dir(self.work_dir), f'epoch_{epochs}.pth')
 
     def train(self, run: Run) -> None:
@@ -248,8 +253,8 @@ class Study:
             d['test_y'],
             epochs=self.scale.probe_epochs,
             seed=run.seed)['top1']
-        out['knn'] = knn_accuracy(feats['train'], d['train_y'],
-                                  feats['test'], d['test_y'])
+        out['knn'] = knn_accuracy(feats['train'], d['train_y'], feats['test'],
+                                  d['test_y'])
         if run.kind == 'pretrain':
             out['recon_mse'] = reconstruction_mse(model, d['test'])
             out['zero_shot'] = zero_shot(model, d['zs'], d['zs_fg'],
@@ -278,8 +283,9 @@ class Study:
                 arrays[f'first_{k}'] = img.clamp(0, 1).cpu().numpy()
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)
-        write_bytes_atomic(buf.getvalue(),
-                           osp.join(run.work_dir(self.work_dir), 'samples.npz'))
+        write_bytes_atomic(
+            buf.getvalue(),
+            osp.join(run.work_dir(self.work_dir), 'samples.npz'))
 
     def finetune_result(self, run: Run) -> Dict[str, object]:
         """Top-1 (%) of the last validation of a fine-tuning run."""
@@ -307,8 +313,12 @@ class Study:
         result = (
             self.finetune_result(run)
             if run.kind == 'finetune' else self.evaluate_encoder(run))
-        result.update(kind=run.kind, name=run.name, method=run.method,
-                      seed=run.seed, ablation=run.ablation)
+        result.update(
+            kind=run.kind,
+            name=run.name,
+            method=run.method,
+            seed=run.seed,
+            ablation=run.ablation)
         self._record(run, 'eval_s', time.time() - start)
         os.makedirs(osp.dirname(path), exist_ok=True)
         write_json_atomic(result, path)
@@ -426,20 +436,21 @@ class Study:
 
     def _spawn_workers(self, jobs: int, limit: Optional[int]) -> int:
         threads = max(1, (os.cpu_count() or 1) // jobs)
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads),
-                   MKL_NUM_THREADS=str(threads))
+        env = dict(
+            os.environ,
+            OMP_NUM_THREADS=str(threads),
+            MKL_NUM_THREADS=str(threads))
         cmd = [
             sys.executable,
-            osp.join(self.repo, 'tools', 'study.py'), '--scale',
-            self.scale.name, '--work-dir', self.work_dir, '--data',
-            self.data_root, '--worker'
+            osp.join(self.repo, 'tools',
+                     'study.py'), '--scale', self.scale.name, '--work-dir',
+            self.work_dir, '--data', self.data_root, '--worker'
         ]
         if limit is not None:
             cmd += ['--limit', str(limit)]
         before = sum(self.finished(r) for r in plan(self.scale))
         procs = [
-            subprocess.Popen(cmd, cwd=self.repo, env=env)
-            for _ in range(jobs)
+            subprocess.Popen(cmd, cwd=self.repo, env=env) for _ in range(jobs)
         ]
         codes = [p.wait() for p in procs]
         after = sum(self.finished(r) for r in plan(self.scale))

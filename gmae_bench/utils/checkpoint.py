@@ -104,8 +104,7 @@ def plain_data_globals() -> List[object]:
     for fn in (multiarray._reconstruct, multiarray.scalar):
         for mod in ('numpy.core.multiarray', 'numpy._core.multiarray'):
             out.append((fn, f'{mod}.{fn.__name__}'))
-    out += sorted({type(np.dtype(c))
-                   for c in '?bBhHiIlLqQefdgFDGUS'}, key=str)
+    out += sorted({type(np.dtype(c)) for c in '?bBhHiIlLqQefdgFDGUS'}, key=str)
     try:
         from mmengine.logging.history_buffer import HistoryBuffer
         out.append(HistoryBuffer)

@@ -90,8 +90,9 @@ def test_delete_only_in_base_models(path):
 # CPU configs (the study, the tiny twins): plain fp32 optimizer wrappers, so
 # that the stock OpenMMLab tools run them on a CPU
 CPU_CONFIGS = [
-    p for p in LEAVES if 'study' in p.parts or 'tiny' in p.name
-    or p.name.endswith(('voc.py', 'voc-coco.py', 'fashion-mnist.py'))
+    p for p in LEAVES
+    if 'study' in p.parts or 'tiny' in p.name or p.name.endswith((
+        'voc.py', 'voc-coco.py', 'fashion-mnist.py'))
 ]
 RECIPES = [p for p in LEAVES if p not in CPU_CONFIGS]
 
@@ -192,14 +193,30 @@ def test_paper_recipe_in_vit_b_configs():
 # each study ablation changes one setting of the study's GMAE (the paper's
 # ablation table: c, mask ratio, loss, k)
 STUDY_CHANGES = {
-    'c1': {'head.scale_max': 1.0},
-    'c4': {'head.scale_max': 4.0},
-    'mask0p70': {'backbone.mask_ratio': 0.70},
-    'mask0p80': {'backbone.mask_ratio': 0.80},
-    'loss-all': {'head.loss_on': 'all'},
-    'loss-normpix': {'head.norm_pix': True},
-    'k32': {'decoder.num_queries': 32},
-    'k128': {'decoder.num_queries': 128},
+    'c1': {
+        'head.scale_max': 1.0
+    },
+    'c4': {
+        'head.scale_max': 4.0
+    },
+    'mask0p70': {
+        'backbone.mask_ratio': 0.70
+    },
+    'mask0p80': {
+        'backbone.mask_ratio': 0.80
+    },
+    'loss-all': {
+        'head.loss_on': 'all'
+    },
+    'loss-normpix': {
+        'head.norm_pix': True
+    },
+    'k32': {
+        'decoder.num_queries': 32
+    },
+    'k128': {
+        'decoder.num_queries': 128
+    },
 }
 
 
@@ -214,7 +231,10 @@ def test_study_ablations_change_one_setting(path):
     main = path.with_name('gmae_pretrain_fmnist.py')
     a, m = Config.fromfile(str(path)), Config.fromfile(str(main))
     fa, fm = _flatten(a.model.to_dict()), _flatten(m.model.to_dict())
-    changed = {k: fa.get(k) for k in set(fa) | set(fm) if fa.get(k) != fm.get(k)}
+    changed = {
+        k: fa.get(k)
+        for k in set(fa) | set(fm) if fa.get(k) != fm.get(k)
+    }
     assert changed == STUDY_CHANGES[path.stem[len('gmae_pretrain_fmnist_'):]]
     rest_a = {k: v for k, v in a.to_dict().items() if k != 'model'}
     rest_m = {k: v for k, v in m.to_dict().items() if k != 'model'}

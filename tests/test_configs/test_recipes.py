@@ -14,8 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / 'docs/recipes.md').read_text()
 VIT_B = [
     'gmae_pretrain_vit_b.py', 'mae_pretrain_vit_b.py',
-    'mae-pixel_pretrain_vit_b.py',
-    'classification/vit-b-p16_gmae-pre_in1k.py',
+    'mae-pixel_pretrain_vit_b.py', 'classification/vit-b-p16_gmae-pre_in1k.py',
     'classification/vit-b-p16_linear_gmae-pre_in1k.py',
     'detection/mask-rcnn_vit-b-p16_gmae-pre_coco.py',
     'segmentation/upernet_vit-b-p16_gmae-pre_ade20k-512.py'
@@ -40,15 +39,16 @@ def _decay_of(opt, model) -> dict:
     names = {id(p): n for n, p in model.named_parameters()}
     return {
         names[id(p)]: g['weight_decay']
-        for g in opt.param_groups for p in g['params']
+        for g in opt.param_groups
+        for p in g['params']
     }
 
 
 def test_row1_pretraining_decays_tokens_and_queries_as_fb():
     from gmae_bench.apis import init_model
     cfg = _cfg('gmae_pretrain_vit_b.py')
-    model = init_model(
-        str(ROOT / 'configs/study/gmae_pretrain_fmnist.py')).train()
+    model = init_model(str(ROOT /
+                           'configs/study/gmae_pretrain_fmnist.py')).train()
     decay = _decay_of(_optimizer(cfg, model), model)
     for name in ('backbone.cls_token', 'decoder.mask_token',
                  'decoder.query_embed', 'backbone.blocks.0.attn.qkv.weight'):
@@ -74,8 +74,8 @@ def test_row3_lars_skips_1d_parameters():
     assert keys['bias'] == dict(decay_mult=0.0, lars_exclude=True)
     head = torch.nn.Linear(8, 3)
     model = torch.nn.ModuleDict(dict(head=head))
-    from mmpretrain.engine.optimizers import LARS  # noqa: F401 (registers)
     from mmengine.registry import init_default_scope
+    from mmpretrain.engine.optimizers import LARS  # noqa: F401 (registers)
     init_default_scope('mmpretrain')
     opt = _optimizer(cfg, model)
     groups = {id(p): g for g in opt.param_groups for p in g['params']}
@@ -88,9 +88,15 @@ def test_row6_detection_backbone_layernorm_and_position_table():
     bb = _cfg('detection/mask-rcnn_vit-b-p16_gmae-pre_coco.py').model.backbone
     assert bb.norm_eps == 1e-5 and bb.pretrain_img_size == 224
     from gmae_bench.models import ViT
-    vit = ViT(arch=dict(embed_dims=64, depth=2, num_heads=2), img_size=256,
-              patch_size=16, pretrain_img_size=64, norm_eps=1e-5,
-              out_type='featmap', window_size=4, use_rel_pos=True)
+    vit = ViT(
+        arch=dict(embed_dims=64, depth=2, num_heads=2),
+        img_size=256,
+        patch_size=16,
+        pretrain_img_size=64,
+        norm_eps=1e-5,
+        out_type='featmap',
+        window_size=4,
+        use_rel_pos=True)
     assert vit.pos_embed.shape == (1, 1 + 4 * 4, 64)
     assert vit.blocks[0].norm1.eps == 1e-5
     assert vit(torch.randn(1, 3, 256, 256))[0].shape == (1, 64, 16, 16)

@@ -35,16 +35,25 @@ def launch(work_dir: Path, *extra):
     port = str(free_port())
     procs = []
     for rank in (0, 1):
-        env = dict(os.environ, RANK=str(rank), LOCAL_RANK=str(rank),
-                   WORLD_SIZE='2', MASTER_ADDR='127.0.0.1',
-                   MASTER_PORT=port, OMP_NUM_THREADS='1',
-                   PYTHONUNBUFFERED='1')
+        env = dict(
+            os.environ,
+            RANK=str(rank),
+            LOCAL_RANK=str(rank),
+            WORLD_SIZE='2',
+            MASTER_ADDR='127.0.0.1',
+            MASTER_PORT=port,
+            OMP_NUM_THREADS='1',
+            PYTHONUNBUFFERED='1')
         log = open(work_dir.parent / f'{work_dir.name}_rank{rank}.log', 'a')
         procs.append(
             subprocess.Popen([
                 sys.executable, 'tools/train.py', CONFIG, '--work-dir',
                 str(work_dir), '--launcher', 'pytorch', *extra, *OPTS
-            ], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+            ],
+                             cwd=ROOT,
+                             env=env,
+                             stdout=log,
+                             stderr=subprocess.STDOUT))
     return procs
 
 

@@ -31,9 +31,11 @@ def _roi_head(kind: str):
     """The tiny detection config's RoI head with the box head's output
     forced: class 0 certain, zero regression (boxes = proposals)."""
     from mmdet.registry import MODELS
+
     import gmae_bench.models.det_heads  # noqa: F401
     cfg = load_config(
-        str(ROOT / 'configs/detection/mask-rcnn_vit-tiny_gmae-pre_voc-coco.py'))
+        str(ROOT /
+            'configs/detection/mask-rcnn_vit-tiny_gmae-pre_voc-coco.py'))
     head_cfg = cfg.model.roi_head.to_dict()
     head_cfg.update(type=kind, test_cfg=cfg.model.test_cfg.rcnn)
     head = MODELS.build(head_cfg).eval()
@@ -50,8 +52,8 @@ def _roi_head(kind: str):
 
 
 def _predict(head, sample):
-    feats = tuple(torch.randn(1, 256, 1024 // s, 1024 // s)
-                  for s in (4, 8, 16, 32, 64))
+    feats = tuple(
+        torch.randn(1, 256, 1024 // s, 1024 // s) for s in (4, 8, 16, 32, 64))
     # one proposal on the photo, one wholly in the padding below it
     proposals = InstanceData(
         bboxes=torch.tensor([[100., 100., 300., 300.], [10., 800., 50.,
@@ -59,8 +61,8 @@ def _predict(head, sample):
         scores=torch.ones(2),
         labels=torch.zeros(2, dtype=torch.long))
     with torch.no_grad():
-        return head.predict(feats, [proposals], [sample['data_samples']],
-                            rescale=True)[0]
+        return head.predict(
+            feats, [proposals], [sample['data_samples']], rescale=True)[0]
 
 
 def test_lsj_metas_are_the_padded_square():
@@ -101,9 +103,14 @@ def test_content_roi_head_drops_the_padding_box_and_keeps_the_other():
     ])
     img_id = next(i['id'] for i in cats['images']
                   if Path(i['file_name']).name == PHOTO.name)
-    pred = dict(img_id=img_id, ori_shape=(375, 500),
-                pred_instances=dict(bboxes=res.bboxes, scores=res.scores,
-                                    labels=res.labels, masks=res.masks))
+    pred = dict(
+        img_id=img_id,
+        ori_shape=(375, 500),
+        pred_instances=dict(
+            bboxes=res.bboxes,
+            scores=res.scores,
+            labels=res.labels,
+            masks=res.masks))
     metric.process({}, [pred])
     out = metric.evaluate(1)
     assert 'coco/bbox_mAP' in out and 'coco/segm_mAP' in out

@@ -8,7 +8,7 @@ import pytest
 
 from gmae_bench.runtime.config import load_config
 from gmae_bench.runtime.config_check import (ConfigKeyError, check_hook_args,
-                                          check_paths)
+                                             check_paths)
 
 PRE = 'configs/gmae_pretrain_vit_tiny.py'
 DET = 'configs/detection/mask-rcnn_vit-tiny_gmae-pre_voc-coco.py'

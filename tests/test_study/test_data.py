@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from gmae_bench.study.data import (background_stats, ground_truth,
-                                   load_split, silhouette, to_pixels)
+from gmae_bench.study.data import (background_stats, ground_truth, load_split,
+                                   silhouette, to_pixels)
 from tests.helpers import DATA
 
 

@@ -24,14 +24,15 @@ def test_knn_separable_and_chance():
 
 def test_knn_votes_are_temperature_weighted():
     # one very close neighbour of class 1 against 19 far ones of class 0
-    train = torch.cat([torch.tensor([[1.0, 0.0]]),
-                       torch.tensor([[0.0, 1.0]]).repeat(19, 1)])
+    train = torch.cat(
+        [torch.tensor([[1.0, 0.0]]),
+         torch.tensor([[0.0, 1.0]]).repeat(19, 1)])
     labels = torch.tensor([1] + [0] * 19)
     query = torch.tensor([[1.0, 0.05]])
     assert knn_accuracy(train, labels, query, torch.tensor([1])) == 100.0
     # with a huge temperature the votes are equal: the majority wins
-    assert knn_accuracy(train, labels, query, torch.tensor([1]),
-                        temperature=1e6) == 0.0
+    assert knn_accuracy(
+        train, labels, query, torch.tensor([1]), temperature=1e6) == 0.0
 
 
 def test_linear_probe_learns_and_is_seeded():
@@ -39,6 +40,6 @@ def test_linear_probe_learns_and_is_seeded():
     a = linear_probe(x[:500], y[:500], x[500:], y[500:], epochs=20)
     b = linear_probe(x[:500], y[:500], x[500:], y[500:], epochs=20)
     assert a == b and a['top1'] > 90
-    shuffled = linear_probe(x[:500], y[torch.randperm(500)], x[500:],
-                            y[500:], epochs=20)
+    shuffled = linear_probe(
+        x[:500], y[torch.randperm(500)], x[500:], y[500:], epochs=20)
     assert shuffled['top1'] < 60

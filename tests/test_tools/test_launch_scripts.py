@@ -29,15 +29,25 @@ def test_two_node_ranks_on_loopback(tmp_path):
     port = str(free_port())
     procs = []
     for rank in (0, 1):
-        env = dict(os.environ, NNODES='2', NODE_RANK=str(rank),
-                   MASTER_ADDR='127.0.0.1', PORT=port, PYTHON=sys.executable,
-                   OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1')
+        env = dict(
+            os.environ,
+            NNODES='2',
+            NODE_RANK=str(rank),
+            MASTER_ADDR='127.0.0.1',
+            PORT=port,
+            PYTHON=sys.executable,
+            OMP_NUM_THREADS='1',
+            PYTHONUNBUFFERED='1')
         procs.append(
             subprocess.Popen([
                 'bash', 'tools/dist_train.sh', TINY, '1', '--work-dir',
                 str(tmp_path / 'wd'), *SHORT
-            ], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True))
+            ],
+                             cwd=ROOT,
+                             env=env,
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT,
+                             text=True))
     outs = [p.communicate(timeout=900)[0] for p in procs]
     for p, out in zip(procs, outs):
         assert p.returncode == 0, out[-3000:]
@@ -68,10 +78,16 @@ def fake_slurm(tmp_path):
     srun.write_text(FAKE_SRUN)
     srun.chmod(0o755)
     log = tmp_path / 'srun.log'
-    env = dict(PATH=f'{bin_dir}:{os.environ["PATH"]}', SRUN_LOG=str(log),
-               PYTHON=sys.executable, GPUS='1', GPUS_PER_NODE='1',
-               CPUS_PER_TASK='2', SRUN_ARGS='--exclusive',
-               MASTER_ADDR='127.0.0.1', PORT=str(free_port()))
+    env = dict(
+        PATH=f'{bin_dir}:{os.environ["PATH"]}',
+        SRUN_LOG=str(log),
+        PYTHON=sys.executable,
+        GPUS='1',
+        GPUS_PER_NODE='1',
+        CPUS_PER_TASK='2',
+        SRUN_ARGS='--exclusive',
+        MASTER_ADDR='127.0.0.1',
+        PORT=str(free_port()))
     return env, log
 
 
@@ -84,24 +100,33 @@ def test_slurm_train_then_test(fake_slurm, tmp_path):
         'train_dataloader.dataset.indices=128',
         'val_dataloader.dataset.indices=64', 'train_cfg.max_epochs=1'
     ]
-    out = run_tool(['bash', 'tools/slurm_train.sh', 'gpu', 'job-a', cfg,
-                    str(wd), *opts], env_extra=env)
+    out = run_tool(
+        ['bash', 'tools/slurm_train.sh', 'gpu', 'job-a', cfg,
+         str(wd), *opts],
+        env_extra=env)
     args = log.read_text().split()
     for expected in ('-p', 'gpu', '--job-name=job-a', '--gres=gpu:1',
-                     '--ntasks=1', '--ntasks-per-node=1',
-                     '--cpus-per-task=2', '--kill-on-bad-exit=1',
-                     '--exclusive', '--launcher=slurm'):
+                     '--ntasks=1', '--ntasks-per-node=1', '--cpus-per-task=2',
+                     '--kill-on-bad-exit=1', '--exclusive',
+                     '--launcher=slurm'):
         assert expected in args, (expected, args)
     assert 'Distributed training: True' in out
     ckpt = wd / 'epoch_1.pth'
     assert ckpt.is_file()
-    run_tool(['bash', 'tools/slurm_test.sh', 'gpu', 'job-b', cfg, str(ckpt),
-              '--work-dir', str(tmp_path / 'test'), '--cfg-options',
-              'test_dataloader.dataset.indices=64'], env_extra=env)
+    run_tool([
+        'bash', 'tools/slurm_test.sh', 'gpu', 'job-b', cfg,
+        str(ckpt), '--work-dir',
+        str(tmp_path / 'test'), '--cfg-options',
+        'test_dataloader.dataset.indices=64'
+    ],
+             env_extra=env)
     assert (tmp_path / 'test/test_metrics.json').is_file()
     # dist_test.sh with one torchrun process
-    run_tool(['bash', 'tools/dist_test.sh', cfg, str(ckpt), '1',
-              '--work-dir', str(tmp_path / 'dist_test'), '--cfg-options',
-              'test_dataloader.dataset.indices=64'],
+    run_tool([
+        'bash', 'tools/dist_test.sh', cfg,
+        str(ckpt), '1', '--work-dir',
+        str(tmp_path / 'dist_test'), '--cfg-options',
+        'test_dataloader.dataset.indices=64'
+    ],
              env_extra=dict(PYTHON=sys.executable, PORT=str(free_port())))
     assert (tmp_path / 'dist_test/test_metrics.json').is_file()

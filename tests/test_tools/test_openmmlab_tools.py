@@ -53,9 +53,9 @@ def stock_ckpt(tmp_path_factory) -> Path:
 
 def test_finetune_and_test_under_mmpretrain(stock_ckpt, tmp_path):
     cfg = 'configs/classification/vit-tiny_mae-pre_fashion-mnist.py'
-    stock('mmpretrain', 'train', cfg, '--work-dir', str(tmp_path),
-          '--cfg-options', *pretrained(stock_ckpt),
-          'train_dataloader.dataset.indices=256',
+    stock('mmpretrain', 'train',
+          cfg, '--work-dir', str(tmp_path), '--cfg-options',
+          *pretrained(stock_ckpt), 'train_dataloader.dataset.indices=256',
           'val_dataloader.dataset.indices=128', 'train_cfg.max_epochs=1')
     stock('mmpretrain', 'test', cfg, str(tmp_path / 'epoch_1.pth'),
           '--work-dir', str(tmp_path / 'test'), '--cfg-options',
@@ -65,8 +65,8 @@ def test_finetune_and_test_under_mmpretrain(stock_ckpt, tmp_path):
 
 def test_mask_rcnn_and_test_under_mmdet(stock_ckpt, tmp_path):
     cfg = 'configs/detection/mask-rcnn_vit-tiny_mae-pre_voc-coco.py'
-    stock('mmdet', 'train', cfg, '--work-dir', str(tmp_path),
-          '--cfg-options', *pretrained(stock_ckpt), 'train_cfg.max_iters=2',
+    stock('mmdet', 'train', cfg, '--work-dir', str(tmp_path), '--cfg-options',
+          *pretrained(stock_ckpt), 'train_cfg.max_iters=2',
           'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2')
     stock('mmdet', 'test', cfg, str(tmp_path / 'iter_2.pth'), '--work-dir',
           str(tmp_path / 'test'))
@@ -75,8 +75,8 @@ def test_mask_rcnn_and_test_under_mmdet(stock_ckpt, tmp_path):
 
 def test_upernet_and_test_under_mmseg(stock_ckpt, tmp_path):
     cfg = 'configs/segmentation/upernet_vit-tiny_mae-pre_voc.py'
-    stock('mmseg', 'train', cfg, '--work-dir', str(tmp_path),
-          '--cfg-options', *pretrained(stock_ckpt), 'train_cfg.max_iters=2',
+    stock('mmseg', 'train', cfg, '--work-dir', str(tmp_path), '--cfg-options',
+          *pretrained(stock_ckpt), 'train_cfg.max_iters=2',
           'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2')
     stock('mmseg', 'test', cfg, str(tmp_path / 'iter_2.pth'), '--work-dir',
           str(tmp_path / 'test'))

@@ -24,7 +24,8 @@ def test_study_ci_end_to_end(tmp_path):
         '--work-dir',
         str(wd), '--data',
         str(DATA / 'fashion_mnist')
-    ], timeout=900)
+    ],
+                   timeout=900)
     assert f'[study] {len(plan(SCALES["ci"]))} run(s) done' in out, out[-3000:]
     report = wd / 'report'
     for name in ('tables.md', 'main.csv', 'ablation.csv', 'zero_shot.csv',
@@ -41,8 +42,9 @@ def test_study_ci_end_to_end(tmp_path):
     }
     for model, cols in expected.items():
         row = main[model]
-        keys = [k for k in row if k != 'model' and not k.endswith((' std',
-                                                                   ' n'))]
+        keys = [
+            k for k in row if k != 'model' and not k.endswith((' std', ' n'))
+        ]
         for k in keys if cols == 'all' else cols:
             assert math.isfinite(float(row[k])), (model, k, row[k])
             assert row[f'{k} n'] == '1'

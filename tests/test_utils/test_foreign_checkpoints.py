@@ -85,34 +85,65 @@ def write_mmengine(path, model):
 def write_fb_mae(path, model):
     """facebookresearch/mae ``misc.save_model``."""
     args = argparse.Namespace(
-        batch_size=64, epochs=400, model='mae_vit_base_patch16',
-        mask_ratio=0.75, norm_pix_loss=True, blr=1.5e-4, lr=None,
-        output_dir='./output_dir', device='cuda', seed=0, resume='',
-        dist_url='env://', input_size=224, weight_decay=0.05)
-    scaler = dict(scale=65536.0, growth_factor=2.0, backoff_factor=0.5,
-                  growth_interval=2000, _growth_tracker=0)
+        batch_size=64,
+        epochs=400,
+        model='mae_vit_base_patch16',
+        mask_ratio=0.75,
+        norm_pix_loss=True,
+        blr=1.5e-4,
+        lr=None,
+        output_dir='./output_dir',
+        device='cuda',
+        seed=0,
+        resume='',
+        dist_url='env://',
+        input_size=224,
+        weight_decay=0.05)
+    scaler = dict(
+        scale=65536.0,
+        growth_factor=2.0,
+        backoff_factor=0.5,
+        growth_interval=2000,
+        _growth_tracker=0)
     torch.save(
-        dict(model=_fb_names(model), optimizer=_optimizer(model), epoch=10,
-             scaler=scaler, args=args), path)
+        dict(
+            model=_fb_names(model),
+            optimizer=_optimizer(model),
+            epoch=10,
+            scaler=scaler,
+            args=args), path)
 
 
 def write_timm(path, model):
     """timm ``train.py`` ``CheckpointSaver``."""
-    args = argparse.Namespace(model='vit_base_patch16_224', lr=5e-4,
-                              epochs=100, opt='adamw', smoothing=0.1,
-                              mixup=0.8, aa='rand-m9-mstd0.5-inc1')
+    args = argparse.Namespace(
+        model='vit_base_patch16_224',
+        lr=5e-4,
+        epochs=100,
+        opt='adamw',
+        smoothing=0.1,
+        mixup=0.8,
+        aa='rand-m9-mstd0.5-inc1')
     torch.save(
-        dict(epoch=3, arch='vit_base_patch16_224',
-             state_dict=_fb_names(model), optimizer=_optimizer(model),
-             version=2, args=args, metric=81.5), path)
+        dict(
+            epoch=3,
+            arch='vit_base_patch16_224',
+            state_dict=_fb_names(model),
+            optimizer=_optimizer(model),
+            version=2,
+            args=args,
+            metric=81.5), path)
 
 
 def write_plain(path, model):
     torch.save(model.state_dict(), path)
 
 
-FORMATS = dict(mmengine=write_mmengine, fb_mae=write_fb_mae, timm=write_timm,
-               plain=write_plain)
+FORMATS = dict(
+    mmengine=write_mmengine,
+    fb_mae=write_fb_mae,
+    timm=write_timm,
+    plain=write_plain)
 
 
 @pytest.fixture(params=sorted(FORMATS))
@@ -144,8 +175,8 @@ def test_file_reader_keeps_the_plain_data(foreign):
 
 def test_encoder_pretrained_path(foreign):
     _, path, model = foreign
-    enc = build(dict(TINY_VIT, init_cfg=dict(type='Pretrained',
-                                             checkpoint=path)))
+    enc = build(
+        dict(TINY_VIT, init_cfg=dict(type='Pretrained', checkpoint=path)))
     ref = model.backbone.state_dict()
     for k, v in enc.state_dict().items():
         torch.testing.assert_close(v, ref[k], rtol=0, atol=0)
@@ -158,8 +189,10 @@ def test_mmengine_loader_path(foreign):
     ckpt = load_from_gmae_bench(path)
     fresh = build(MAE)
     from mmengine.runner.checkpoint import load_state_dict
-    load_state_dict(fresh, ckpt['state_dict'] if 'state_dict' in ckpt
-                    else ckpt, strict=True)
+    load_state_dict(
+        fresh,
+        ckpt['state_dict'] if 'state_dict' in ckpt else ckpt,
+        strict=True)
     _same_encoder(fresh, model)
 
 
@@ -187,6 +220,7 @@ def test_resume_runs_on_an_mmengine_checkpoint(tmp_path):
 
 
 class _Call:
+
     def __init__(self, fn, *args):
         self.fn, self.args = fn, args
 
@@ -194,8 +228,7 @@ class _Call:
         return (self.fn, self.args)
 
 
-@pytest.mark.parametrize('fn,name', [(os.system, 'system'),
-                                     (eval, 'eval'),
+@pytest.mark.parametrize('fn,name', [(os.system, 'system'), (eval, 'eval'),
                                      (getattr, 'getattr')])
 def test_calls_stay_refused_and_are_named(tmp_path, fn, name):
     marker = tmp_path / 'RAN'
@@ -203,8 +236,8 @@ def test_calls_stay_refused_and_are_named(tmp_path, fn, name):
         f'open({str(marker)!r}, "w")', ) if fn is eval else (
             argparse.Namespace, '__init__')
     path = tmp_path / 'evil.pth'
-    torch.save(dict(state_dict=dict(w=torch.zeros(1)), x=_Call(fn, *arg)),
-               path)
+    torch.save(
+        dict(state_dict=dict(w=torch.zeros(1)), x=_Call(fn, *arg)), path)
     with pytest.raises(CheckpointError, match=name):
         load_checkpoint_file(str(path))
     assert not marker.exists()
@@ -227,7 +260,8 @@ def test_non_finite_weights_are_named_at_load(tmp_path):
     sd['blocks.0.attn.qkv.weight'][0, :2] = float('nan')
     path = tmp_path / 'diverged.pth'
     torch.save(dict(model=sd), path)
-    with pytest.raises(CheckpointError,
-                       match='diverged.pth holds 2 non-finite values in '
-                       'blocks.0.attn.qkv.weight'):
+    with pytest.raises(
+            CheckpointError,
+            match='diverged.pth holds 2 non-finite values in '
+            'blocks.0.attn.qkv.weight'):
         load_checkpoint_file(str(path))

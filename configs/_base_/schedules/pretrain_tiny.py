@@ -32,5 +32,4 @@ param_scheduler = [
         convert_to_iter_based=True),
 ]
 train_cfg = dict(max_epochs=max_epochs)
-default_hooks = dict(
-    logger=dict(interval=10), checkpoint=dict(interval=10))
+default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=10))
