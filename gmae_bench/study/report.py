@@ -393,6 +393,10 @@ def write_report(work_dir: str, out: str) -> List[str]:
         md += [f'\n## {name}\n\n', markdown(rows, digits)]
         if name == 'main':
             md.append(f'\nrecon MSE of {TRUE_STATS_NOTE}.\n')
+        if name == 'ablation':
+            md.append('\nrecon MSE of the per-patch normalised row: mapped '
+                      "to pixels with each hidden patch's true mean / std "
+                      '(as norm_pix MAE), not comparable with the others.\n')
         p = osp.join(out, f'{name}.csv')
         write_csv(rows, p)
         written.append(p)
