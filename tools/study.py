@@ -2,7 +2,7 @@
 scale, then write the tables and figures (tools/compare.py).
 
     python tools/study.py --scale cpu [--work-dir work_dirs/study]
-        [--jobs 2] [--out DIR] [--limit N] [--no-report]
+        [--jobs 2] [--out DIR] [--limit N] [--no-report | --report-only]
 
 Finished runs are skipped and a killed run resumes from its last
 checkpoint, so the command can be repeated until everything is done.
@@ -47,6 +47,9 @@ def main(argv=None) -> None:
         action='store_true',
         help='(internal) one worker of --jobs N')
     p.add_argument('--no-report', action='store_true')
+    p.add_argument('--report-only', action='store_true',
+                   help='write the tables and figures of the runs finished '
+                   'so far, training nothing')
     args = p.parse_args(argv)
     work_dir = args.work_dir or ('work_dirs/study' if args.scale != 'ci' else
                                  'work_dirs/study_ci')
@@ -56,7 +59,11 @@ def main(argv=None) -> None:
         if args.worker:
             study.work(args.limit)
             return
-        done = study.run(args.limit, args.jobs)
+        if args.report_only:
+            study.finalize()
+            done = 0
+        else:
+            done = study.run(args.limit, args.jobs)
     except (StudyError, FileNotFoundError) as e:
         raise SystemExit(f'study: {e}') from e
     print(f'[study] {done} run(s) done in {time.time() - start:.0f} s')

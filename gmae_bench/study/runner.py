@@ -425,14 +425,20 @@ class Study:
             count = len(self.work(limit))
         else:
             count = self._spawn_workers(jobs, limit)
-        d = self.data()
-        self.index['background'] = d['background']
-        if 'references' not in self.index:  # model-free zero-shot rows
-            self.index['references'] = zero_shot(None, d['zs'], d['zs_fg'],
-                                                 d['zs_edges'])
+        self.finalize()
         session['wall_s'] = time.time() - start
         self._save_index()
         return count
+
+    def finalize(self) -> None:
+        """Add what the report needs beside the runs: the background
+        statistics and the model-free zero-shot rows (computed once)."""
+        d = self.data()
+        self.index['background'] = d['background']
+        if 'references' not in self.index:
+            self.index['references'] = zero_shot(None, d['zs'], d['zs_fg'],
+                                                 d['zs_edges'])
+        self._save_index()
 
     def _spawn_workers(self, jobs: int, limit: Optional[int]) -> int:
         threads = max(1, (os.cpu_count() or 1) // jobs)

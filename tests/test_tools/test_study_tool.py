@@ -62,3 +62,10 @@ def test_study_ci_end_to_end(tmp_path):
         str(DATA / 'fashion_mnist')
     ])
     assert '[study] 0 run(s) done' in again
+    (wd / 'report' / 'tables.md').unlink()
+    run_tool([
+        sys.executable, 'tools/study.py', '--scale', 'ci', '--work-dir',
+        str(wd), '--data',
+        str(DATA / 'fashion_mnist'), '--report-only'
+    ])
+    assert (wd / 'report' / 'tables.md').is_file()
