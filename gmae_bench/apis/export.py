@@ -6,7 +6,6 @@ import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List
 
-import torch
 from torch import Tensor, nn
 
 FORMATS = ('timm', 'mmpretrain')
@@ -75,7 +74,8 @@ def export_encoder(model: nn.Module, to: str, out: str) -> List[str]:
             ``init_cfg=dict(type='Pretrained', checkpoint=OUT,
             prefix='backbone.')``).
     """
-    from ..engine.atomic_io import write_bytes_atomic, write_json_atomic
+    from ..engine.atomic_io import (write_bytes_atomic, write_json_atomic,
+                                    write_torch_atomic)
     if to not in FORMATS:
         raise ValueError(f'--to must be one of {FORMATS}, got {to!r}')
     sd = encoder_state_dict(model)
@@ -98,8 +98,6 @@ def export_encoder(model: nn.Module, to: str, out: str) -> List[str]:
         if new.startswith('norm.'):
             new = 'ln1.' + new[len('norm.'):]
         renamed['backbone.' + new] = value
-    import io
-    buf = io.BytesIO()
-    torch.save(dict(state_dict=renamed, meta=dict(source='gmae_bench')), buf)
-    write_bytes_atomic(buf.getvalue(), out)
+    write_torch_atomic(
+        dict(state_dict=renamed, meta=dict(source='gmae_bench')), out)
     return [out]

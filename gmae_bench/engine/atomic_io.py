@@ -73,6 +73,16 @@ def write_text_atomic(text: str, filepath: str) -> None:
     write_bytes_atomic(text.encode('utf-8'), filepath)
 
 
+def write_torch_atomic(obj, filepath: str) -> None:
+    """``torch.save`` through :func:`write_bytes_atomic`."""
+    import io
+
+    import torch
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    write_bytes_atomic(buf.getvalue(), filepath)
+
+
 def write_json_atomic(obj, filepath: str) -> None:
     """JSON (indent 1) through :func:`write_bytes_atomic`: never half a
     file under ``filepath``."""

@@ -27,7 +27,8 @@ from typing import Callable, Dict, List, Optional
 import numpy as np
 import torch
 
-from ..engine.atomic_io import write_bytes_atomic, write_json_atomic
+from ..engine.atomic_io import (write_bytes_atomic, write_json_atomic,
+                                write_torch_atomic)
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
 from .plan import SCALES, Run, Scale, plan
@@ -243,9 +244,7 @@ class Study:
             feats = dict(
                 train=extract_features(model, d['train']),
                 test=extract_features(model, d['test']))
-            buf = io.BytesIO()
-            torch.save(feats, buf)
-            write_bytes_atomic(buf.getvalue(), cache)
+            write_torch_atomic(feats, cache)
         out['linear'] = linear_probe(
             feats['train'],
             d['train_y'],
