@@ -4,3 +4,7 @@ Importing this package registers nothing heavy; configs load the modules with
 ``custom_imports=dict(imports=['gmae_bench.models', 'gmae_bench.engine'])``.
 """
 __version__ = '0.1.0'
+
+from .utils.compat import skip_mmpretrain_multimodal
+
+skip_mmpretrain_multimodal()  # before any mmpretrain / mmdet model import

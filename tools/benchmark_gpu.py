@@ -253,18 +253,6 @@ def main(argv=None) -> list:
     name = torch.cuda.get_device_name() if args.device.startswith(
         'cuda') else 'CPU'
     dtype = amp_dtype(args.device)
-    rows = []
-    for method in ('MAE', 'GMAE'):
-        r = pretrain_steps(configs[method], args.batch_size, args)
-        rows.append((f'{method} pretrain step', r))
-        if args.device.startswith('cuda'):
-            big = largest_batch(configs[method], args)
-            if big:
-                rows.append((f'{method} pretrain step, largest batch', big))
-    rows.append(('Mask R-CNN ViTDet iteration',
-                 downstream_iteration(configs['det'], args, batch=2)))
-    rows.append(('UperNet iteration',
-                 downstream_iteration(configs['seg'], args, batch=2)))
     lines = [
         f'device: {name}; precision: '
         f"{str(dtype).replace('torch.', '') if dtype else 'fp32'}; "
@@ -272,18 +260,43 @@ def main(argv=None) -> list:
         '| what | batch | step s | images/s | render share | peak GiB |',
         '|---|---|---|---|---|---|'
     ]
-    for what, r in rows:
+    print('\n'.join(lines), flush=True)
+    rows, failed = [], []
+
+    def add(what: str, r: dict) -> None:
+        """One measured row, printed at once (a later failure keeps it)."""
+        rows.append((what, r))
         share = r.get('render_share')
         lines.append(f"| {what} | {r['batch']} | {fmt(r['step_s'], '.3f')} | "
                      f"{fmt(r['batch'] / r['step_s'])} | "
                      f"{fmt(share * 100 if share is not None else None)}"
                      f"{' %' if share is not None else ''} | "
                      f"{fmt(r['peak_gib'], '.2f')} |")
+        print(lines[-1], flush=True)
+
+    for method in ('MAE', 'GMAE'):
+        add(f'{method} pretrain step',
+            pretrain_steps(configs[method], args.batch_size, args))
+        if args.device.startswith('cuda'):
+            big = largest_batch(configs[method], args)
+            if big:
+                add(f'{method} pretrain step, largest batch', big)
+    for what, key in (('Mask R-CNN ViTDet iteration', 'det'),
+                      ('UperNet iteration', 'seg')):
+        try:
+            add(what, downstream_iteration(configs[key], args, batch=2))
+        except RuntimeError as e:  # e.g. mmcv built without CUDA ops
+            failed.append(what)
+            lines.append(f'| {what} | 2 | not measured: '
+                         f'{str(e).splitlines()[0][:120]} | | | |')
+            print(lines[-1], flush=True)
     table = '\n'.join(lines) + '\n'
-    print(table)
     if args.out:
         from gmae_bench.engine.atomic_io import write_text_atomic
         write_text_atomic(table, args.out)
+    if failed:
+        raise SystemExit(f'benchmark_gpu: not measured: {", ".join(failed)} '
+                         '(the reason is in the table)')
     return rows
 
 

@@ -177,7 +177,7 @@ def plan(scale: Scale) -> List[Run]:
     for seed in scale.finetune_seeds[:1]:
         runs += [Run('finetune', pretrain_name(m), seed) for m in MAIN]
         runs.append(Run('finetune', 'scratch', seed))
-    for seed in scale.ablation_seeds:
+    for seed in scale.ablation_seeds[:1]:
         runs += [
             Run('pretrain', f'gmae_pretrain_fmnist_{a}', seed)
             for a in ABLATIONS
@@ -188,4 +188,9 @@ def plan(scale: Scale) -> List[Run]:
     for seed in scale.finetune_seeds[1:]:
         runs += [Run('finetune', pretrain_name(m), seed) for m in MAIN]
         runs.append(Run('finetune', 'scratch', seed))
+    for seed in scale.ablation_seeds[1:]:
+        runs += [
+            Run('pretrain', f'gmae_pretrain_fmnist_{a}', seed)
+            for a in ABLATIONS
+        ]
     return runs

@@ -231,7 +231,10 @@ class Study:
         opts.pop('train_dataloader.batch_size', None)
         torch.manual_seed(run.seed)
         ckpt = None if run.kind == 'random' else self.final_checkpoint(run)
-        return init_model(run.config(), ckpt, cfg_options=opts or None)
+        # evaluate where the training ran: on the GPU when there is one
+        device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        return init_model(
+            run.config(), ckpt, device=device, cfg_options=opts or None)
 
     def evaluate_encoder(self, run: Run) -> Dict[str, object]:
         d = self.data()
@@ -268,7 +271,8 @@ class Study:
         the nearest K Gaussians (all patches visible) of a few test
         images, for the figures."""
         from ..zero_shot import first_k
-        x = self.data()['test'][:SAMPLES]
+        device = next(model.parameters()).device
+        x = self.data()['test'][:SAMPLES].to(device)
         torch.manual_seed(0)
         rec = model.reconstruct(model.pixels_to_inputs(x), 0.75)
         arrays = {

@@ -26,6 +26,38 @@ def test_plan_covers_the_issue_and_orders_dependencies():
                 runs.index(r)
 
 
+def test_plan_puts_every_main_seed_before_second_ablation_seeds():
+    runs = plan(SCALES['gpu'])  # ablation_seeds (0, 1)
+    assert len(runs) == len(set(runs))
+    last_main = max(
+        i for i, r in enumerate(runs)
+        if r.ablation is None and r.kind != 'random')
+    second = [
+        i for i, r in enumerate(runs) if r.ablation is not None and r.seed
+    ]
+    assert len(second) == 8 and min(second) > last_main
+    first = [i for i, r in enumerate(runs) if r.ablation and not r.seed]
+    assert max(first) < min(
+        i for i, r in enumerate(runs) if r.kind == 'pretrain' and r.seed)
+
+
+@pytest.mark.parametrize('cuda', [False, True])
+def test_evaluation_runs_where_training_ran(tmp_path, monkeypatch, cuda):
+    import gmae_bench.apis as apis
+    seen = {}
+
+    def fake_init_model(config, checkpoint=None, device='cpu', **kw):
+        seen.update(config=config, checkpoint=checkpoint, device=device)
+        return 'model'
+
+    monkeypatch.setattr(apis, 'init_model', fake_init_model)
+    monkeypatch.setattr('torch.cuda.is_available', lambda: cuda)
+    study = _study(tmp_path)
+    assert study.model(Run('random', 'random', 0)) == 'model'
+    assert seen['device'] == ('cuda' if cuda else 'cpu')
+    assert seen['checkpoint'] is None
+
+
 def test_resume_and_skip(tmp_path, monkeypatch):
     study = _study(tmp_path)
     run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
