@@ -112,3 +112,52 @@ def test_lock_of_a_dead_worker_is_taken_over(tmp_path):
     lock = tmp_path / 'random/random/seed0/.study_lock'
     lock.write_text(f'{os.uname().nodename} {dead.pid}')
     assert study._lock(run)
+
+
+def test_finetune_is_scored_on_the_test_split(tmp_path, monkeypatch):
+    """A fine-tuning's result comes from tools/test.py on its last
+    checkpoint; an older result without the split is tested again (not
+    retrained)."""
+    study = _study(tmp_path)
+    run = Run('finetune', 'scratch', 0)
+    wd = tmp_path / 'finetune/scratch/seed0'
+    wd.mkdir(parents=True)
+    (wd / 'epoch_2.pth').write_bytes(b'')  # the ci scale's last epoch
+    (wd / 'study_eval.json').write_text(json.dumps(dict(finetune=99.0)))
+    assert not study.finished(run)
+    calls = []
+
+    def fake_run(cmd, **kw):
+        calls.append(cmd)
+        (wd / 'test_metrics.json').write_text(
+            json.dumps(dict(metrics={'accuracy/top1': 71.5})))
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setattr(subprocess, 'run', fake_run)
+    assert study.step(run)
+    (cmd, ) = calls  # no training: the checkpoint is there
+    assert cmd[1].endswith('tools/test.py')
+    assert cmd[3] == str(wd / 'epoch_2.pth')
+    assert 'test_dataloader.dataset.indices=128' in cmd
+    result = json.loads((wd / 'study_eval.json').read_text())
+    assert result['finetune'] == 71.5 and result['finetune_split'] == 'test'
+    assert study.finished(run) and not study.step(run)
+
+
+def test_fashion_mnist_test_split_is_the_test_files():
+    """mmpretrain 1.2.0's FashionMNIST reads the train files for
+    split='test' unless test_mode=True: the configs' test sets are the
+    10k test images."""
+    from mmengine.config import Config
+    from mmpretrain.registry import DATASETS
+
+    from gmae_bench.study.data import load_split
+    images, _ = load_split(str(DATA / 'fashion_mnist'), 'test')
+    for path in ('configs/study/vit_finetune_fmnist.py',
+                 'configs/_base_/datasets/fashion_mnist.py'):
+        cfg = Config.fromfile(path)
+        for key in ('val_dataloader', 'test_dataloader'):
+            spec = dict(cfg[key]['dataset'], indices=None, pipeline=[])
+            ds = DATASETS.build(spec)
+            assert len(ds) == 10000, (path, key)
+            assert (ds[0]['img'] == images[0]).all(), (path, key)

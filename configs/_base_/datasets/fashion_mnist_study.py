@@ -16,6 +16,9 @@ val_dataloader = dict(
         type='FashionMNIST',
         data_root=data_root,
         split='test',
+        # mmpretrain 1.2.0's (Fashion)MNIST picks its files by test_mode,
+        # not by split: without it, split='test' reads the 60k train images
+        test_mode=True,
         download=False,
         indices=None,
         pipeline=test_pipeline))
