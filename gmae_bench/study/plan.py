@@ -168,29 +168,27 @@ def pretrain_name(method: str) -> str:
 def plan(scale: Scale) -> List[Run]:
     """Every run of a scale, in the order that gives a useful partial
     result first: the main rows of the first seed (and their fine-tuning),
-    the ablations, then the remaining seeds."""
-    runs: List[Run] = []
-    first, *rest = scale.main_seeds
-    for seed in [first]:
-        runs += [Run('pretrain', pretrain_name(m), seed) for m in MAIN]
-        runs.append(Run('random', 'random', seed))
-    for seed in scale.finetune_seeds[:1]:
-        runs += [Run('finetune', pretrain_name(m), seed) for m in MAIN]
-        runs.append(Run('finetune', 'scratch', seed))
-    for seed in scale.ablation_seeds[:1]:
-        runs += [
+    the ablations' first seed, the main rows' other seeds, then the
+    ablations' other seeds."""
+
+    def encoders(seed: int) -> List[Run]:
+        return [Run('pretrain', pretrain_name(m), seed)
+                for m in MAIN] + [Run('random', 'random', seed)]
+
+    def finetunes(seed: int) -> List[Run]:
+        return [Run('finetune', pretrain_name(m), seed)
+                for m in MAIN] + [Run('finetune', 'scratch', seed)]
+
+    def ablations(seed: int) -> List[Run]:
+        return [
             Run('pretrain', f'gmae_pretrain_fmnist_{a}', seed)
             for a in ABLATIONS
         ]
-    for seed in rest:
-        runs += [Run('pretrain', pretrain_name(m), seed) for m in MAIN]
-        runs.append(Run('random', 'random', seed))
-    for seed in scale.finetune_seeds[1:]:
-        runs += [Run('finetune', pretrain_name(m), seed) for m in MAIN]
-        runs.append(Run('finetune', 'scratch', seed))
-    for seed in scale.ablation_seeds[1:]:
-        runs += [
-            Run('pretrain', f'gmae_pretrain_fmnist_{a}', seed)
-            for a in ABLATIONS
-        ]
-    return runs
+
+    groups = [encoders(s) for s in scale.main_seeds[:1]]
+    groups += [finetunes(s) for s in scale.finetune_seeds[:1]]
+    groups += [ablations(s) for s in scale.ablation_seeds[:1]]
+    groups += [encoders(s) for s in scale.main_seeds[1:]]
+    groups += [finetunes(s) for s in scale.finetune_seeds[1:]]
+    groups += [ablations(s) for s in scale.ablation_seeds[1:]]
+    return [run for group in groups for run in group]

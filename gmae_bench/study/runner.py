@@ -23,7 +23,7 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -194,30 +194,40 @@ class Study:
         if osp.isfile(final):
             return
         opts = self._train_options(run)
+        args = ['--resume'] if glob.glob(osp.join(wd, 'epoch_*.pth')) else []
+        if self.scale.amp:
+            args.append('--amp')
+        self.log(f'[study] train {osp.relpath(wd, self.work_dir)}'
+                 f'{" (resume)" if "--resume" in args else ""}')
+        start = time.time()
+        code, log_path = self._tool(run, 'train.py', args, opts,
+                                    'study_train.log')
+        self._record(run, 'train_s', time.time() - start)
+        if code != 0 or not osp.isfile(final):
+            raise StudyError(
+                f'training {wd} failed (exit {code}); its output '
+                f'is in {log_path}. Fix the cause and run the study again: '
+                'it resumes from the last checkpoint')
+
+    def _tool(self, run: Run, tool: str, args: List[str],
+              opts: Dict[str, object], log_name: str) -> Tuple[int, str]:
+        """``tools/<tool> CONFIG ARGS --work-dir WD --cfg-options ...`` on the
+        run's config, its output appended to ``WD/<log_name>``; returns the
+        exit code and the log's path."""
+        wd = run.work_dir(self.work_dir)
         cmd = [
             sys.executable,
-            osp.join(self.repo, 'tools', 'train.py'),
-            osp.join(self.repo, run.config()), '--work-dir', wd
+            osp.join(self.repo, 'tools', tool),
+            osp.join(self.repo, run.config()), *args, '--work-dir', wd
         ]
-        if glob.glob(osp.join(wd, 'epoch_*.pth')):
-            cmd.append('--resume')
-        if self.scale.amp:
-            cmd.append('--amp')
-        cmd += ['--cfg-options'] + [f'{k}={v}' for k, v in opts.items()]
+        if opts:
+            cmd += ['--cfg-options'] + [f'{k}={v}' for k, v in opts.items()]
         os.makedirs(wd, exist_ok=True)
-        log_path = osp.join(wd, 'study_train.log')
-        self.log(f'[study] train {osp.relpath(wd, self.work_dir)}'
-                 f'{" (resume)" if "--resume" in cmd else ""}')
-        start = time.time()
+        log_path = osp.join(wd, log_name)
         with open(log_path, 'a') as logf:
             proc = subprocess.run(
                 cmd, cwd=self.repo, stdout=logf, stderr=subprocess.STDOUT)
-        self._record(run, 'train_s', time.time() - start)
-        if proc.returncode != 0 or not osp.isfile(final):
-            raise StudyError(
-                f'training {wd} failed (exit {proc.returncode}); its output '
-                f'is in {log_path}. Fix the cause and run the study again: '
-                'it resumes from the last checkpoint')
+        return proc.returncode, log_path
 
     # ------------------------------------------------------------------
     # evaluation
@@ -295,30 +305,26 @@ class Study:
         """Top-1 (%) of the fine-tuned model on the test split:
         ``tools/test.py`` on the run's last checkpoint (its
         ``test_metrics.json`` lands in the run's work dir)."""
+        from ..runtime.results import read_json, require
         s = self.scale
         wd = run.work_dir(self.work_dir)
         opts = dict(s.finetune_options)
         if s.test_images is not None:
             opts['test_dataloader.dataset.indices'] = s.test_images
-        cmd = [
-            sys.executable,
-            osp.join(self.repo, 'tools', 'test.py'),
-            osp.join(self.repo, run.config()),
-            self.final_checkpoint(run), '--work-dir', wd
-        ]
-        if opts:
-            cmd += ['--cfg-options'] + [f'{k}={v}' for k, v in opts.items()]
-        log_path = osp.join(wd, 'study_test.log')
-        with open(log_path, 'a') as logf:
-            proc = subprocess.run(
-                cmd, cwd=self.repo, stdout=logf, stderr=subprocess.STDOUT)
+        code, log_path = self._tool(run, 'test.py',
+                                    [self.final_checkpoint(run)], opts,
+                                    'study_test.log')
         path = osp.join(wd, 'test_metrics.json')
-        if proc.returncode != 0 or not osp.isfile(path):
-            raise StudyError(f'testing {wd} failed (exit {proc.returncode}); '
-                             f'its output is in {log_path}')
-        with open(path) as f:
-            metrics = json.load(f)['metrics']
-        return dict(finetune=metrics['accuracy/top1'], finetune_split='test')
+        if code != 0 or not osp.isfile(path):
+            raise StudyError(f'testing {wd} failed (exit {code}); its output '
+                             f'is in {log_path}')
+        data = read_json(path)
+        require(data, ('metrics', ), path)
+        if 'accuracy/top1' not in data['metrics']:
+            raise StudyError(f'{path} holds no accuracy/top1; its output is '
+                             f'in {log_path}')
+        return dict(
+            finetune=data['metrics']['accuracy/top1'], finetune_split='test')
 
     # ------------------------------------------------------------------
     def result_path(self, run: Run) -> str:
@@ -405,7 +411,6 @@ class Study:
             return True
         with open(path) as f:
             return json.load(f).get('finetune_split') == 'test'
-
 
     def work(self, limit: Optional[int] = None) -> List[Run]:
         """Take unfinished, unclaimed runs of the plan one by one until
