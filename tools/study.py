@@ -1,8 +1,13 @@
-"""The MAE-vs-GMAE study on Fashion-MNIST: run or resume every run of a
-scale, then write the tables and figures (tools/compare.py).
+"""The MAE-vs-GMAE studies: run or resume every run of a scale, then write
+the tables and figures (tools/compare.py).
 
-    python tools/study.py --scale cpu [--work-dir work_dirs/study]
-        [--jobs 2] [--out DIR] [--limit N] [--no-report | --report-only]
+    python tools/study.py [--study {fmnist,scenes}] --scale {ci,cpu,gpu}
+        [--work-dir DIR] [--jobs 2] [--out DIR] [--limit N]
+        [--no-report | --report-only]
+
+fmnist: classification of Fashion-MNIST items (docs/results.md); scenes:
+Mask R-CNN, UperNet and zero-shot layering on Fashion-MNIST scenes
+(docs/results_scenes.md).
 
 Finished runs are skipped and a killed run resumes from its last
 checkpoint, so the command can be repeated until everything is done.
@@ -13,20 +18,27 @@ import subprocess
 import sys
 import time
 
-from gmae_bench.study import SCALES, Study, StudyError
+from gmae_bench.study import STUDIES, StudyError
+
+WORK_DIRS = {'fmnist': 'work_dirs/study', 'scenes': 'work_dirs/study_scenes'}
+DATA = {'fmnist': 'data/fashion_mnist', 'scenes': 'data/fmnist_scenes'}
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--scale', choices=sorted(SCALES), default='cpu')
+    p.add_argument('--study', choices=sorted(STUDIES), default='fmnist')
+    p.add_argument('--scale', choices=('ci', 'cpu', 'gpu'), default='cpu')
     p.add_argument(
         '--work-dir',
         default=None,
-        help='default: work_dirs/study (ci: work_dirs/study_ci)')
+        help='default: work_dirs/study (scenes: work_dirs/study_scenes; '
+        'ci scale: with a _ci suffix)')
     p.add_argument(
         '--data',
-        default='data/fashion_mnist',
-        help='folder with the Fashion-MNIST IDX files')
+        default=None,
+        help='fmnist: the folder with the Fashion-MNIST IDX files (default '
+        'data/fashion_mnist); scenes: the folder of generated scene sets '
+        '(default data/fmnist_scenes)')
     p.add_argument(
         '--out',
         default=None,
@@ -51,11 +63,12 @@ def main(argv=None) -> None:
                    help='write the tables and figures of the runs finished '
                    'so far, training nothing')
     args = p.parse_args(argv)
-    work_dir = args.work_dir or ('work_dirs/study' if args.scale != 'ci' else
-                                 'work_dirs/study_ci')
+    work_dir = args.work_dir or (
+        WORK_DIRS[args.study] + ('_ci' if args.scale == 'ci' else ''))
     start = time.time()
     try:
-        study = Study(args.scale, work_dir, args.data)
+        study = STUDIES[args.study](args.scale, work_dir, args.data
+                                    or DATA[args.study])
         if args.worker:
             study.work(args.limit)
             return

@@ -82,7 +82,11 @@ def git_revision(root: str) -> str:
 
 
 class Study:
-    """One scale of the study in one work dir."""
+    """One scale of the Fashion-MNIST study in one work dir (subclasses:
+    other studies with their own plan, training options and evaluation)."""
+
+    name = 'fmnist'  # tools/study.py --study
+    scales: Dict[str, Scale] = SCALES
 
     def __init__(self,
                  scale: str,
@@ -90,10 +94,10 @@ class Study:
                  data_root: str = 'data/fashion_mnist',
                  repo: Optional[str] = None,
                  log: Callable[[str], None] = print) -> None:
-        if scale not in SCALES:
-            raise ValueError(f'--scale must be one of {sorted(SCALES)}, got '
-                             f'{scale!r}')
-        self.scale: Scale = SCALES[scale]
+        if scale not in self.scales:
+            raise ValueError(f'--scale must be one of {sorted(self.scales)}, '
+                             f'got {scale!r}')
+        self.scale = self.scales[scale]
         self.work_dir, self.data_root, self.log = work_dir, data_root, log
         self.repo = repo or os.getcwd()
         self.index_path = osp.join(work_dir, 'study.json')
@@ -113,13 +117,22 @@ class Study:
                         f'{self.index_path} is not valid JSON ({e.msg}); '
                         'remove it (the runs beside it are kept and '
                         'skipped)') from e
+            if index.get('study', 'fmnist') != self.name:
+                raise StudyError(
+                    f'{self.work_dir} holds the {index.get("study", "fmnist")}'
+                    f' study, not {self.name!r}: pass another --work-dir '
+                    '(nothing there was changed)')
             if index.get('scale') != self.scale.name:
                 raise StudyError(
                     f'{self.work_dir} holds the {index.get("scale")!r} '
                     f'scale, not {self.scale.name!r}: pass another '
                     '--work-dir (nothing there was changed)')
             return index
-        return dict(scale=self.scale.name, sessions=[])
+        return dict(study=self.name, scale=self.scale.name, sessions=[])
+
+    def plan(self) -> List[Run]:
+        """Every run of the scale, in the order they are taken."""
+        return plan(self.scale)
 
     def _save_index(self) -> None:
         write_json_atomic(self.index, self.index_path)
@@ -194,7 +207,7 @@ class Study:
         if osp.isfile(final):
             return
         opts = self._train_options(run)
-        args = ['--resume'] if glob.glob(osp.join(wd, 'epoch_*.pth')) else []
+        args = ['--resume'] if glob.glob(osp.join(wd, '*.pth')) else []
         if self.scale.amp:
             args.append('--amp')
         self.log(f'[study] train {osp.relpath(wd, self.work_dir)}'
@@ -419,7 +432,7 @@ class Study:
         while limit is None or len(done) < limit:
             waiting = False
             progressed = False
-            for run in plan(self.scale):
+            for run in self.plan():
                 if self.finished(run):
                     continue
                 dep = self.dependency(run)
@@ -489,17 +502,18 @@ class Study:
         cmd = [
             sys.executable,
             osp.join(self.repo, 'tools',
-                     'study.py'), '--scale', self.scale.name, '--work-dir',
+                     'study.py'), '--study', self.name, '--scale',
+            self.scale.name, '--work-dir',
             self.work_dir, '--data', self.data_root, '--worker'
         ]
         if limit is not None:
             cmd += ['--limit', str(limit)]
-        before = sum(self.finished(r) for r in plan(self.scale))
+        before = sum(self.finished(r) for r in self.plan())
         procs = [
             subprocess.Popen(cmd, cwd=self.repo, env=env) for _ in range(jobs)
         ]
         codes = [p.wait() for p in procs]
-        after = sum(self.finished(r) for r in plan(self.scale))
+        after = sum(self.finished(r) for r in self.plan())
         if any(codes):
             raise StudyError(f'{sum(c != 0 for c in codes)} of {jobs} study '
                              f'workers failed (exit codes {codes}); their '

@@ -1,0 +1,75 @@
+# ViTDet Mask R-CNN on the tiny encoder (4x128, 8-px patches) for the 64-px
+# Fashion-MNIST scenes, 10 classes: the ViT-B model's parts (windowed and
+# global blocks, relative positions, SimpleFPN, 4conv1fc / LayerNorm heads)
+# at the scenes' size. 4x4 windows in blocks 0 and 2 (the 8x8 map holds
+# 2x2 of them), global blocks 1 and 3. The stride-8 ViT map gives a pyramid
+# of strides 2-32. Sized for 2 CPU cores (measured: the ViT-B heads' 256
+# channels cost 28 s per batch of 16 here): 64 channels in the pyramid and
+# the heads (256), and, as scenes hold at most 6 items, 32 sampled RoIs per
+# image (512, for COCO's crowds) from 100 proposals (2000), RoIAlign with
+# 2x2 samples per bin (0 = adaptive: its CPU backward was a fifth of a step);
+# at most 100 detections per image at test time.
+_base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
+strides = [2, 4, 8, 16, 32]
+channels = 64
+norm_cfg = dict(type='gmae_bench.LN2d', requires_grad=True, eps=1e-6)
+model = dict(
+    data_preprocessor=dict(pad_size_divisor=32),
+    backbone=dict(
+        _delete_=True,
+        type='gmae_bench.ViT',
+        arch=dict(embed_dims=128, depth=4, num_heads=4),
+        img_size=64,
+        patch_size=8,
+        pretrain_img_size=64,  # the pretraining size: the table fits as is
+        norm_eps=1e-5,
+        out_type='featmap',
+        out_indices=(3, ),
+        pos_embed_trainable=True,
+        drop_path_rate=0.1,
+        window_size=4,
+        window_block_indexes=(0, 2),
+        use_rel_pos=True),
+    neck=dict(
+        _delete_=True,
+        type='gmae_bench.SimpleFPN',
+        in_channels=128,
+        out_channels=channels,
+        num_outs=5),
+    rpn_head=dict(
+        num_convs=2,
+        in_channels=channels,
+        feat_channels=channels,
+        anchor_generator=dict(strides=strides)),
+    # boxes clipped to the image content at test time (det_heads.py)
+    roi_head=dict(
+        type='gmae_bench.ContentRoIHead',
+        bbox_roi_extractor=dict(
+            roi_layer=dict(sampling_ratio=2),
+            out_channels=channels,
+            featmap_strides=strides[:4]),
+        mask_roi_extractor=dict(
+            roi_layer=dict(sampling_ratio=2),
+            out_channels=channels,
+            featmap_strides=strides[:4]),
+        bbox_head=dict(
+            type='Shared4Conv1FCBBoxHead',
+            in_channels=channels,
+            conv_out_channels=channels,
+            norm_cfg=norm_cfg,
+            num_classes=10),
+        mask_head=dict(
+            in_channels=channels,
+            conv_out_channels=channels,
+            norm_cfg=norm_cfg,
+            num_classes=10)),
+    train_cfg=dict(
+        rpn_proposal=dict(nms_pre=300, max_per_img=100),
+        rcnn=dict(sampler=dict(num=32))),
+    test_cfg=dict(
+        rpn=dict(nms_pre=300, max_per_img=100), rcnn=dict(max_per_img=100)),
+)
+visualizer = dict(
+    type='DetLocalVisualizer',
+    vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')

@@ -1,0 +1,272 @@
+"""The scenes study: MAE, MAE-pixel, GMAE and a random-init encoder
+through Mask R-CNN and UperNet on the Fashion-MNIST scenes
+(:mod:`gmae_bench.datasets.scenes`), and GMAE's zero-shot layering
+against the true instances (docs/results_scenes.md).
+
+Layout under the work dir (default ``work_dirs/study_scenes/``)::
+
+    study.json                        study, scale, data digest, sessions
+    pretrain/<method>/seed<s>/        tools/train.py work dir, zero-shot
+                                      scores in study_eval.json, samples.npz
+    det/<method|random>/seed<s>/      tools/train.py + tools/test.py work
+    seg/<method|random>/seed<s>/      dir, study_eval.json, samples.npz
+
+A run with a ``study_eval.json`` is finished. A downstream run whose
+pretraining checkpoint is gone (a fresh checkout keeps only the small
+files) trains that pretraining again first.
+"""
+import io
+import os.path as osp
+import time
+from typing import Dict, List
+
+import numpy as np
+import torch
+
+from ..datasets import scenes as scene_data
+from ..engine.atomic_io import write_bytes_atomic, write_json_atomic
+from .evaluate import reconstruction_mse
+from .data import to_pixels
+from .runner import Study, StudyError
+from .scenes_eval import occlusion_pairs, zero_shot_scenes
+from .scenes_plan import SCALES, SceneRun, plan
+
+SAMPLES = 8  # test scenes in the figures
+SAMPLE_SCORE = 0.3  # detections drawn in the figures
+
+
+class ScenesStudy(Study):
+    """One scale of the scenes study in one work dir."""
+
+    name = 'scenes'
+    scales = SCALES
+
+    def __init__(self,
+                 scale: str,
+                 work_dir: str = 'work_dirs/study_scenes',
+                 data_root: str = 'data/fmnist_scenes',
+                 **kwargs) -> None:
+        super().__init__(scale, work_dir, data_root, **kwargs)
+        self.scenes_dir = osp.join(data_root, self.scale.data)
+        try:
+            self.manifest = scene_data.verify(self.scenes_dir)
+        except scene_data.SceneDataError as e:
+            raise StudyError(str(e)) from e
+
+    def plan(self) -> List[SceneRun]:
+        return plan(self.scale)
+
+    # ------------------------------------------------------------------
+    def data(self) -> Dict[str, object]:
+        """The test scenes for the zero-shot scores, loaded once."""
+        if self._data is None:
+            d = scene_data.load_split(self.scenes_dir, 'test',
+                                      self.scale.zero_shot_images)
+            d['pairs'] = occlusion_pairs(d['coco'])
+            self._data = d
+        return self._data
+
+    def _train_options(self, run: SceneRun) -> Dict[str, object]:
+        s = self.scale
+        opts: Dict[str, object] = dict(data_root=self.scenes_dir + '/')
+        if run.kind == 'pretrain':
+            opts.update(max_epochs=s.pretrain_epochs, **s.pretrain_options)
+        else:
+            iters = s.det_iters if run.kind == 'det' else s.seg_iters
+            opts.update(max_iters=iters,
+                        **(s.det_options if run.kind == 'det' else
+                           s.seg_options))
+            dep = run.pretraining()
+            if dep is not None:
+                opts['pretrained'] = self.final_checkpoint(dep)
+            # tested once, by tools/test.py after training (mmengine's
+            # IterBasedTrainLoop would validate at the last iteration too)
+            opts['train_cfg.val_begin'] = iters + 1
+        opts['randomness.seed'] = run.seed
+        return opts
+
+    def _test_options(self, run: SceneRun) -> Dict[str, object]:
+        opts = dict(data_root=self.scenes_dir + '/')
+        opts.update(self.scale.det_options if run.kind ==
+                    'det' else self.scale.seg_options)
+        opts.pop('train_dataloader.batch_size', None)
+        return opts
+
+    def final_checkpoint(self, run: SceneRun) -> str:
+        wd = run.work_dir(self.work_dir)
+        if run.kind == 'pretrain':
+            return osp.join(wd, f'epoch_{self.scale.pretrain_epochs}.pth')
+        iters = (
+            self.scale.det_iters if run.kind == 'det' else self.scale.seg_iters)
+        return osp.join(wd, f'iter_{iters}.pth')
+
+    def model(self, run: SceneRun):
+        """The run's pretrained MaskedAutoencoder."""
+        from mmengine.logging import MMLogger
+
+        from ..apis import init_model
+        MMLogger.get_current_instance().setLevel('WARNING')
+        opts = dict(self.scale.pretrain_options)
+        opts.pop('train_dataloader.batch_size', None)
+        device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        return init_model(
+            run.config(),
+            self.final_checkpoint(run),
+            device=device,
+            cfg_options=opts or None)
+
+    # ------------------------------------------------------------------
+    def step(self, run: SceneRun) -> bool:
+        if self.finished(run):
+            return False
+        dep = run.pretraining()
+        if dep is not None and not osp.isfile(self.final_checkpoint(dep)):
+            self.log(f'[study] {osp.relpath(dep.work_dir(self.work_dir), self.work_dir)}'
+                     ': checkpoint not here (a fresh checkout): training it '
+                     'again')
+            self.train(dep)
+        self.train(run)
+        start = time.time()
+        wd = run.work_dir(self.work_dir)
+        self.log(f'[study] evaluate {osp.relpath(wd, self.work_dir)}')
+        if run.kind == 'pretrain':
+            result = self.evaluate_pretraining(run)
+        else:
+            result = self.evaluate_task(run)
+        result.update(kind=run.kind, name=run.name, method=run.method,
+                      seed=run.seed, ablation=run.ablation,
+                      data_digest=self.manifest['digest'])
+        self._record(run, 'eval_s', time.time() - start)
+        write_json_atomic(result, self.result_path(run))
+        return True
+
+    def evaluate_pretraining(self, run: SceneRun) -> Dict[str, object]:
+        d = self.data()
+        model = self.model(run)
+        pixels = to_pixels(d['images'])
+        out: Dict[str, object] = dict(
+            recon_mse=reconstruction_mse(model, pixels),
+            split='test',
+            images=len(pixels))
+        out['zero_shot'] = zero_shot_scenes(model, d['images'],
+                                            d['instances'], d['pairs'])
+        self._save_pretraining_samples(model, run)
+        return out
+
+    @torch.no_grad()
+    def _save_pretraining_samples(self, model, run: SceneRun) -> None:
+        from ..zero_shot import visible_layer_map
+        from .scenes_eval import SEGMENT_LAYERS, TAU
+        d = self.data()
+        device = next(model.parameters()).device
+        x = to_pixels(d['images'][:SAMPLES]).to(device)
+        torch.manual_seed(0)
+        rec = model.reconstruct(model.pixels_to_inputs(x), 0.75)
+        arrays = {
+            k: rec[k].cpu().numpy()
+            for k in ('image', 'masked', 'recon', 'pasted')
+        }
+        arrays['instances'] = d['instances'][:SAMPLES]
+        if model.is_gaussian:
+            full = model.reconstruct(model.pixels_to_inputs(x), 0.0)
+            scene = model.head.scene(*x.shape[-2:])
+            arrays['layers'] = visible_layer_map(full['gaussians'], scene,
+                                                 SEGMENT_LAYERS,
+                                                 TAU).cpu().numpy()
+        self._write_npz(arrays, run)
+
+    def _write_npz(self, arrays: Dict[str, np.ndarray], run: SceneRun) -> None:
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        write_bytes_atomic(buf.getvalue(),
+                           osp.join(run.work_dir(self.work_dir),
+                                    'samples.npz'))
+
+    def evaluate_task(self, run: SceneRun) -> Dict[str, object]:
+        """tools/test.py on the last checkpoint (COCO AP or mIoU on the
+        test scenes), then predictions on the figure's scenes."""
+        from ..runtime.results import read_json, require
+        wd = run.work_dir(self.work_dir)
+        ckpt = self.final_checkpoint(run)
+        code, log_path = self._tool(run, 'test.py', [ckpt],
+                                    self._test_options(run), 'study_test.log')
+        path = osp.join(wd, 'test_metrics.json')
+        if code != 0 or not osp.isfile(path):
+            raise StudyError(f'testing {wd} failed (exit {code}); its output '
+                             f'is in {log_path}')
+        data = read_json(path)
+        require(data, ('metrics', ), path)
+        metrics = data['metrics']
+        if run.kind == 'det':
+            keys = [f'coco/{t}_mAP{s}' for t in ('bbox', 'segm')
+                    for s in ('', '_50', '_75', '_s', '_m', '_l')]
+            scale = 100.0  # mmdet reports AP in [0, 1]
+        else:
+            keys = ['mIoU', 'aAcc', 'mAcc']
+            scale = 1.0  # mmseg reports %
+        missing = [k for k in keys[:3] if k not in metrics]
+        if missing:
+            raise StudyError(f'{path} lacks {missing} (has '
+                             f'{sorted(metrics)}); its output is in '
+                             f'{log_path}')
+        out: Dict[str, object] = {
+            k.split('/')[-1]: scale * float(metrics[k])
+            for k in keys if k in metrics
+        }
+        out.update(split='test', images=self.manifest['counts']['test']
+                   ['images'])
+        self._save_task_samples(run, ckpt)
+        return out
+
+    @torch.no_grad()
+    def _save_task_samples(self, run: SceneRun, ckpt: str) -> None:
+        """Predictions on the first test scenes: boxes, labels, scores and
+        masks above :data:`SAMPLE_SCORE` (Mask R-CNN) or the class map
+        (UperNet)."""
+        from ..runtime import load_config
+        names = [
+            osp.join(self.scenes_dir, 'test', 'images', im['file_name'])
+            for im in self.data()['coco']['images'][:SAMPLES]
+        ]
+        cfg = load_config(run.config(), self._test_options(run))
+        if run.kind == 'det':
+            from mmdet.apis import inference_detector, init_detector
+            model = init_detector(cfg, ckpt, device='cpu')
+            preds = [r.pred_instances for r in inference_detector(model, names)]
+            # flat arrays (no pickled objects): detection m of image[m]
+            keep = [p[p.scores >= SAMPLE_SCORE] for p in preds]
+            arrays = dict(
+                image=np.concatenate([
+                    np.full(len(p), i, np.int64) for i, p in enumerate(keep)
+                ]),
+                boxes=np.concatenate([p.bboxes.numpy() for p in keep]),
+                labels=np.concatenate([p.labels.numpy() for p in keep]),
+                scores=np.concatenate([p.scores.numpy() for p in keep]),
+                masks=np.concatenate(
+                    [p.masks.numpy().astype(bool) for p in keep]))
+        else:
+            from mmseg.apis import inference_model, init_model
+            model = init_model(cfg, ckpt, device='cpu')
+            arrays = dict(semantic=np.stack([
+                r.pred_sem_seg.data[0].numpy().astype(np.uint8)
+                for r in inference_model(model, names)
+            ]))
+        self._write_npz(arrays, run)
+
+    def finished(self, run: SceneRun) -> bool:
+        return osp.isfile(self.result_path(run))
+
+    def dependency(self, run: SceneRun):
+        return run.pretraining()
+
+    def finalize(self) -> None:
+        """The model-free rows and the data set's identity, once."""
+        d = self.data()
+        self.index['data'] = dict(
+            set=self.scale.data,
+            digest=self.manifest['digest'],
+            counts=self.manifest['counts'])
+        if 'references' not in self.index:
+            self.index['references'] = zero_shot_scenes(
+                None, d['images'], d['instances'], d['pairs'])
+        self._save_index()
