@@ -91,7 +91,8 @@ def test_delete_only_in_base_models(path):
 # that the stock OpenMMLab tools run them on a CPU
 CPU_CONFIGS = [
     p for p in LEAVES
-    if 'study' in p.parts or 'tiny' in p.name or p.name.endswith((
+    if 'study' in p.parts or 'scenes' in p.parts or 'tiny' in p.name
+    or p.name.endswith((
         'voc.py', 'voc-coco.py', 'fashion-mnist.py'))
 ]
 RECIPES = [p for p in LEAVES if p not in CPU_CONFIGS]
@@ -122,9 +123,13 @@ STUDY_ABLATIONS = [
     p for p in LEAVES
     if 'study' in p.parts and p.name.startswith('gmae_pretrain_fmnist_')
 ]
+SCENES_ABLATIONS = [
+    p for p in LEAVES
+    if 'scenes' in p.parts and p.name.startswith('gmae_pretrain_scenes_')
+]
 PAIRS = [(p, p.with_name(p.name.replace('gmae', 'mae', 1))) for p in LEAVES
          if 'gmae' in p.name and 'ablations' not in p.parts
-         and p not in STUDY_ABLATIONS]
+         and p not in STUDY_ABLATIONS + SCENES_ABLATIONS]
 ABLATIONS = [p for p in LEAVES if 'ablations' in p.parts]
 # MAE without norm_pix: the pixel-space twin of GMAE's reconstruction
 PIXEL_TWINS = [(p, p.with_name(p.name.replace('mae-pixel', 'mae', 1)))
@@ -239,3 +244,36 @@ def test_study_ablations_change_one_setting(path):
     rest_a = {k: v for k, v in a.to_dict().items() if k != 'model'}
     rest_m = {k: v for k, v in m.to_dict().items() if k != 'model'}
     assert rest_a == rest_m
+
+
+def test_scenes_white_ablation_changes_only_the_background():
+    a = Config.fromfile(str(CONFIGS / 'scenes/gmae_pretrain_scenes_white.py'))
+    m = Config.fromfile(str(CONFIGS / 'scenes/gmae_pretrain_scenes.py'))
+    fa, fm = _flatten(a.model.to_dict()), _flatten(m.model.to_dict())
+    changed = {k for k in set(fa) | set(fm) if fa.get(k) != fm.get(k)}
+    assert changed == {'head.renderer.background'}
+    assert fa['head.renderer.background'] is None  # white
+    assert tuple(fm['head.renderer.background']) == (0.0, 0.0, 0.0)
+    assert {k: v for k, v in a.to_dict().items() if k != 'model'} == \
+        {k: v for k, v in m.to_dict().items() if k != 'model'}
+
+
+def test_scenes_downstream_configs_share_the_model_and_differ_in_init():
+    """Mask R-CNN / UperNet from every encoder and from a random init: the
+    same recipe; only the backbone's init_cfg (the checkpoint) differs."""
+    from gmae_bench.study.scenes_plan import ENCODERS, SceneRun
+    for kind in ('det', 'seg'):
+        cfgs = {
+            n: Config.fromfile(str(ROOT / SceneRun(kind, n, 0).config()))
+            for n in ENCODERS
+        }
+        base = cfgs['random'].to_dict()
+        assert cfgs['random'].model.backbone.get('init_cfg') is None
+        for name, cfg in cfgs.items():
+            d = cfg.to_dict()
+            d['model']['backbone'].pop('init_cfg', None)
+            d.pop('pretrained', None)
+            assert d == base, (kind, name)
+            if name != 'random':
+                assert cfg.model.backbone.init_cfg.checkpoint == \
+                    cfg.pretrained and name in cfg.pretrained
