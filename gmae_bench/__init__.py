@@ -5,6 +5,7 @@ Importing this package registers nothing heavy; configs load the modules with
 """
 __version__ = '0.1.0'
 
-from .utils.compat import skip_mmpretrain_multimodal
+from .utils.compat import silence_known_warnings, skip_mmpretrain_multimodal
 
 skip_mmpretrain_multimodal()  # before any mmpretrain / mmdet model import
+silence_known_warnings()  # third-party ones a user cannot act on

@@ -4,7 +4,7 @@
 # checkpoints, logs and vis/reconstruction_*.png. Extra args go to
 # tools/train.py.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/venv.sh"  # ROOT, VENV, VPY
 cd "$ROOT"
 scripts/setup_env.sh
-exec .venv/bin/python tools/train.py configs/gmae_pretrain_vit_tiny.py "$@"
+exec "$VPY" tools/train.py configs/gmae_pretrain_vit_tiny.py "$@"

@@ -16,9 +16,9 @@
 # installed from a wheel folder, mmcv built there with its CUDA ops);
 # scripts/check_cuda.py then checks it instead.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/venv.sh"  # ROOT, VENV, VPY
 cd "$ROOT"
-PY=.venv/bin/python
+PY=$VPY
 if [ "${GMAE_SETUP:-}" = skip ] || [ ! -x "$PY" ]; then PY=${PYTHON:-python3.11}; fi
 if ! "$PY" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   echo "gpu_check: no CUDA device is visible (torch.cuda.is_available() is False);" \
@@ -30,7 +30,7 @@ if [ "${GMAE_SETUP:-}" = skip ]; then
   "$PY" scripts/check_cuda.py
 else
   GMAE_BUILD=cuda scripts/setup_env.sh
-  PY=.venv/bin/python
+  PY=$VPY
 fi
 echo "[gpu_check] set-up done in $(( $(date +%s) - start )) s"
 t0=$(date +%s)

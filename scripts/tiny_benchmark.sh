@@ -6,10 +6,10 @@
 # then tools/compare.py -> work_dirs/compare/. About 13 min on 2 cores.
 # Scores are pipeline checks on tiny data, not benchmark numbers.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/venv.sh"  # ROOT, VENV, VPY
 cd "$ROOT"
 scripts/setup_env.sh
-PY=.venv/bin/python
+PY=$VPY
 [ -f work_dirs/mae-pixel_pretrain_vit_tiny/epoch_30.pth ] ||
   $PY tools/train.py configs/mae-pixel_pretrain_vit_tiny.py
 for m in mae gmae; do

@@ -11,6 +11,13 @@ from tests.helpers import DATA, TINY_DECODER, TINY_VIT, run_tool
 
 def pytest_configure(config):
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    # pytest resets warning filters per test: re-apply the package's list
+    # of third-party warnings nobody can act on (gmae_bench.utils.compat)
+    from gmae_bench.utils.compat import KNOWN_WARNINGS
+    for category, message, module, _ in KNOWN_WARNINGS:
+        config.addinivalue_line(
+            'filterwarnings',
+            f'ignore:{message}:{category.__name__}:{module}')
 
 
 def pytest_collection_modifyitems(config, items):

@@ -41,8 +41,6 @@ import hashlib
 import json
 import os
 import os.path as osp
-import shutil
-import tempfile
 from dataclasses import asdict, dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -50,6 +48,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from ..engine.atomic_io import (build_folder_atomic, remove_stale_temp_files,
+                                write_json_atomic, write_text_atomic)
 from .idx import FASHION_MNIST_CLASSES, load_fashion_mnist
 
 SILHOUETTE_THRESHOLD = 8  # grey level; resampling leaves faint fringes
@@ -212,6 +212,7 @@ def generate_split(images: np.ndarray, labels: np.ndarray, count: int,
         for sub, array in (('images', canvas), ('semantic', semantic),
                            ('instances', ids)):
             rel = f'{split}/{sub}/{name}'
+            # inside the not yet visible folder of build_folder_atomic
             Image.fromarray(array).save(osp.join(folder, rel))
             hashes[rel] = _array_hash(array)
     categories = [
@@ -295,8 +296,9 @@ def generate(fashion_root: str,
              log: Callable[[str], None] = print) -> dict:
     """Generate one size of scenes under ``root/size`` (or verify it if it
     exists) and return its manifest. The set is written into a temporary
-    folder beside it and renamed into place when complete, so an
-    interrupted run leaves no half-written set under the final name."""
+    folder beside it and renamed into place when complete
+    (:func:`build_folder_atomic`), so an interrupted run leaves no
+    half-written set under the final name."""
     if size not in SIZES:
         raise ValueError(f'scene size must be one of {sorted(SIZES)}, got '
                          f'{size!r}')
@@ -311,18 +313,17 @@ def generate(fashion_root: str,
                 f'{_spec_json(spec)}: delete it and generate it again')
         return manifest
     data = {s: load_fashion_mnist(fashion_root, s) for s in SPLITS}
-    os.makedirs(root, exist_ok=True)
-    tmp = tempfile.mkdtemp(dir=root, prefix=f'.{size}.tmp-')
-    try:
+
+    def build(tmp: str) -> dict:
         hashes: Dict[str, str] = {}
         counts = {}
         for split in SPLITS:
             coco = generate_split(*data[split], getattr(spec, split), spec,
                                   split, tmp, hashes)
             rel = f'annotations/{split}.json'
-            os.makedirs(osp.join(tmp, 'annotations'), exist_ok=True)
-            with open(osp.join(tmp, rel), 'w') as f:
-                json.dump(coco, f, sort_keys=True, separators=(',', ':'))
+            write_text_atomic(
+                json.dumps(coco, sort_keys=True, separators=(',', ':')),
+                osp.join(tmp, rel))
             hashes[rel] = _file_hash(tmp, rel)
             counts[split] = dict(
                 images=len(coco['images']),
@@ -331,12 +332,12 @@ def generate(fashion_root: str,
                     len(im['occlusions']) for im in coco['images']))
         manifest = dict(spec=_spec_json(spec), format=FORMAT, counts=counts,
                         digest=digest(hashes), files=hashes)
-        with open(osp.join(tmp, MANIFEST), 'w') as f:
-            json.dump(manifest, f, indent=1, sort_keys=True)
-        os.rename(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json_atomic(manifest, osp.join(tmp, MANIFEST))
+        return manifest
+
+    # the whole set appears under its name at once, when it is complete
+    manifest = build_folder_atomic(folder, build)
+    counts = manifest['counts']
     log(f'fmnist_scenes/{size}: {counts["train"]["images"]} train / '
         f'{counts["test"]["images"]} test scenes -> {folder}')
     return manifest
@@ -348,13 +349,7 @@ def _spec_json(spec: SceneSpec) -> dict:
 
 def remove_stale(root: str) -> List[str]:
     """Delete temporary folders of interrupted generations."""
-    gone = []
-    if osp.isdir(root):
-        for name in os.listdir(root):
-            if name.startswith('.') and '.tmp-' in name:
-                shutil.rmtree(osp.join(root, name), ignore_errors=True)
-                gone.append(name)
-    return gone
+    return remove_stale_temp_files(root)
 
 
 def load_split(folder: str, split: str,

@@ -24,7 +24,7 @@ import shutil
 import socket
 import tempfile
 from pathlib import Path
-from typing import List, Union
+from typing import Callable, List, TypeVar, Union
 
 from mmengine.fileio import register_backend
 from mmengine.fileio.backends import LocalBackend
@@ -34,6 +34,7 @@ from ..utils.checkpoint import sha256_sidecar, write_sha256_sidecar
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _HOST = re.sub(r'[^A-Za-z0-9_]', '_', socket.gethostname())[:32]
+T = TypeVar('T')
 _TEMP = re.compile(r'^\.(.+)\.tmp-(\w+)-(\d+)-\w+$')
 
 
@@ -90,6 +91,26 @@ def write_json_atomic(obj, filepath: str) -> None:
     write_text_atomic(json.dumps(obj, indent=1) + '\n', filepath)
 
 
+def build_folder_atomic(folder: str, build: Callable[[str], T]) -> T:
+    """Create ``folder`` whole or not at all: ``build(tmp)`` fills a
+    temporary sibling folder, which is renamed to ``folder`` when it
+    returns (files inside are written plainly: nothing is visible under the
+    final name before the rename). On failure the temporary folder is
+    removed; one left by a killed process is removed by
+    :func:`remove_stale_temp_files`. Returns what ``build`` returns."""
+    parent = osp.dirname(osp.abspath(folder))
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(dir=parent, prefix=temp_prefix(folder))
+    try:
+        result = build(tmp)
+        os.chmod(tmp, 0o777 & ~_UMASK)
+        os.rename(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result
+
+
 class AtomicLocalBackend(LocalBackend):
     """``LocalBackend`` whose ``put`` / ``put_text`` are atomic and whose
     checkpoints carry a content hash."""
@@ -114,8 +135,9 @@ class AtomicLocalBackend(LocalBackend):
 
 
 def remove_stale_temp_files(folder: str) -> List[str]:
-    """Delete temporary files of interrupted writes in ``folder`` (written
-    on this host by processes that no longer exist); returns their paths.
+    """Delete temporary files (and folders) of interrupted writes in
+    ``folder`` (written on this host by processes that no longer exist);
+    returns their paths.
     """
     removed = []
     if not osp.isdir(folder):
@@ -129,7 +151,10 @@ def remove_stale_temp_files(folder: str) -> List[str]:
             continue
         path = osp.join(folder, name)
         try:
-            os.remove(path)
+            if osp.isdir(path):  # an interrupted build_folder_atomic
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
             removed.append(path)
         except FileNotFoundError:
             pass

@@ -14,33 +14,17 @@ from typing import Dict, Tuple
 import numpy as np
 from scipy import ndimage
 
+from ..datasets.idx import IdxError, load_fashion_mnist
 from ..zero_shot import id_boundaries
 
-SPLITS = {
-    'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
-    'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),
-}
-
-
 def load_split(data_root: str, split: str) -> Tuple[np.ndarray, np.ndarray]:
-    """Images [N, 28, 28] uint8 and labels [N] int64 of one split."""
-    from mmpretrain.datasets.mnist import read_image_file, read_label_file
-    if split not in SPLITS:
-        raise ValueError(f'split must be one of {sorted(SPLITS)}, got '
-                         f'{split!r}')
-    paths = [osp.join(data_root, f) for f in SPLITS[split]]
-    missing = [p for p in paths if not osp.isfile(p)]
-    if missing:
-        raise FileNotFoundError(
-            f'Fashion-MNIST file(s) {missing} not found: run '
-            'scripts/setup_env.sh (scripts/prepare_data.py) or pass the '
-            'folder that holds the IDX files')
-    images = read_image_file(paths[0]).numpy().astype(np.uint8)
-    labels = read_label_file(paths[1]).numpy().astype(np.int64)
-    if len(images) != len(labels):
-        raise ValueError(f'{paths[0]} holds {len(images)} images but '
-                         f'{paths[1]} {len(labels)} labels')
-    return images, labels
+    """Images [N, 28, 28] uint8 and labels [N] int64 of one split (the
+    files mmpretrain's FashionMNIST reads, through the project's checked
+    IDX reader)."""
+    try:
+        return load_fashion_mnist(data_root, split)
+    except IdxError as e:
+        raise FileNotFoundError(str(e)) from e
 
 
 def to_pixels(images: np.ndarray):
