@@ -70,7 +70,7 @@ def main(argv=None) -> None:
         study = STUDIES[args.study](args.scale, work_dir, args.data
                                     or DATA[args.study])
         if args.worker:
-            study.work(args.limit)
+            study.work(args.limit, args.jobs)
             return
         if args.report_only:
             study.finalize()

@@ -425,9 +425,39 @@ class Study:
         with open(path) as f:
             return json.load(f).get('finetune_split') == 'test'
 
-    def work(self, limit: Optional[int] = None) -> List[Run]:
+    def progress(self, workers: int = 1) -> str:
+        """``runs done / total`` and the time left, estimated from the
+        measured wall time of the finished runs of each kind (the mean
+        over all finished runs for a kind with none yet), shared by
+        ``workers`` processes."""
+        runs = self.plan()
+        costs: Dict[str, List[float]] = {}
+        todo: List[str] = []
+        for run in runs:
+            if not self.finished(run):
+                todo.append(run.kind)
+                continue
+            path = osp.join(run.work_dir(self.work_dir), TIMES)
+            if osp.isfile(path):
+                with open(path) as f:
+                    t = json.load(f)
+                costs.setdefault(run.kind, []).append(
+                    t.get('train_s', 0.0) + t.get('eval_s', 0.0))
+        text = f'{len(runs) - len(todo)}/{len(runs)} runs done'
+        every = [c for v in costs.values() for c in v]
+        if todo and every:
+            left = sum(
+                float(np.mean(costs.get(kind, every))) for kind in todo)
+            text += (f', about {left / max(workers, 1) / 3600:.1f} h left '
+                     f'(from the measured cost of {len(every)} finished '
+                     f'run(s), {max(workers, 1)} worker(s))')
+        return text
+
+    def work(self, limit: Optional[int] = None,
+             workers: int = 1) -> List[Run]:
         """Take unfinished, unclaimed runs of the plan one by one until
-        none is left (waiting while other workers hold the last ones)."""
+        none is left (waiting while other workers hold the last ones);
+        after each, print the progress of the whole plan."""
         done: List[Run] = []
         while limit is None or len(done) < limit:
             waiting = False
@@ -445,6 +475,7 @@ class Study:
                 try:
                     if self.step(run):
                         done.append(run)
+                        self.log(f'[study] {self.progress(workers)}')
                 finally:
                     self._unlock(run)
                 progressed = True
@@ -474,6 +505,7 @@ class Study:
             jobs=jobs)
         self.index['sessions'].append(session)
         self._save_index()
+        self.log(f'[study] {self.progress(jobs)}')
         if jobs <= 1:
             count = len(self.work(limit))
         else:
@@ -504,7 +536,8 @@ class Study:
             osp.join(self.repo, 'tools',
                      'study.py'), '--study', self.name, '--scale',
             self.scale.name, '--work-dir',
-            self.work_dir, '--data', self.data_root, '--worker'
+            self.work_dir, '--data', self.data_root, '--worker', '--jobs',
+            str(jobs)
         ]
         if limit is not None:
             cmd += ['--limit', str(limit)]

@@ -174,3 +174,20 @@ def test_reading_fashion_mnist_emits_at_most_a_handful_of_warnings(recwarn):
         download=False)
     assert len(ds) == 10000
     assert len(recwarn) <= 5, [str(w.message)[:80] for w in recwarn][:5]
+
+
+def test_progress_counts_runs_and_estimates_time_left(tmp_path):
+    study = _study(tmp_path)
+    runs = plan(SCALES['ci'])
+    assert study.progress() == f'0/{len(runs)} runs done'
+    done = [r for r in runs if r.kind == 'pretrain'][:2]
+    for r in done:
+        wd = tmp_path / os.path.relpath(r.work_dir(str(tmp_path)), tmp_path)
+        wd.mkdir(parents=True)
+        (wd / 'study_eval.json').write_text('{}')
+        (wd / 'study_time.json').write_text(
+            json.dumps(dict(train_s=3000.0, eval_s=600.0)))
+    text = study.progress(workers=2)
+    assert text.startswith(f'2/{len(runs)} runs done')
+    left = (len(runs) - 2) * 3600 / 2 / 3600
+    assert f'about {left:.1f} h left' in text and '2 worker(s)' in text
