@@ -1,5 +1,7 @@
-"""Pictures: reconstruction grids (and Gaussian statistics for GMAE)."""
-import os
+"""Pictures: reconstruction grids (and Gaussian statistics for GMAE), the
+zero-shot layering figure. Functions return matplotlib figures; callers
+write them with ``engine.atomic_io.write_figure_atomic`` (this module sits
+below the engine and writes nothing)."""
 from typing import Dict
 
 import numpy as np
@@ -13,29 +15,21 @@ def pyplot():
     return plt
 
 
-def save_figure(fig, path: str, dpi: int = 100) -> None:
-    """A matplotlib figure as PNG through the one atomic writer."""
-    import io
-
-    from .engine.atomic_io import write_bytes_atomic
-    buf = io.BytesIO()
-    fig.savefig(buf, format='png', dpi=dpi)
-    write_bytes_atomic(buf.getvalue(), path)
-
-
 def to_hwc(img: torch.Tensor) -> np.ndarray:
     """[3, H, W] in [0, 1] -> [H, W, 3] float numpy."""
     return img.detach().float().clamp(0, 1).permute(1, 2, 0).cpu().numpy()
 
 
-def reconstruction_grid(rec: Dict, path: str) -> str:
+def reconstruction_grid(rec: Dict):
     """One row per image: input | masked | reconstruction | pasted, and for
     GMAE the Gaussian centres (size ~ on-screen std, colour = depth) plus a
     size-vs-depth histogram of all Gaussians in the batch.
 
     Args:
         rec: Output of ``MaskedAutoencoder.reconstruct``.
-        path: PNG to write (folders are created).
+
+    Returns:
+        The matplotlib figure.
     """
     plt = pyplot()
     cols = ['image', 'masked', 'recon', 'pasted']
@@ -85,16 +79,13 @@ def reconstruction_grid(rec: Dict, path: str) -> str:
         ax.set_ylabel('on-screen std (px)')
         ax.set_title('Gaussian size vs depth (whole batch)', fontsize=8)
     fig.tight_layout()
-    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    save_figure(fig, path, dpi=100)
-    plt.close(fig)
-    return path
+    return fig
 
 
-def layering_figure(path: str, image: np.ndarray, recon: np.ndarray,
+def layering_figure(image: np.ndarray, recon: np.ndarray,
                     first_k: Dict[int, torch.Tensor], layers: list,
                     edges: np.ndarray, fg_gt: np.ndarray,
-                    fg_pred: np.ndarray) -> str:
+                    fg_pred: np.ndarray):
     """GMAE's zero-shot readouts for one photo.
 
     Row 1: input, full render, layer edges, human figure mask, predicted
@@ -122,7 +113,4 @@ def layering_figure(path: str, image: np.ndarray, recon: np.ndarray,
         if not ax.images:
             ax.axis('off')
     fig.tight_layout()
-    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    save_figure(fig, path, dpi=90)
-    plt.close(fig)
-    return path
+    return fig

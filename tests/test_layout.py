@@ -10,10 +10,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / 'gmae_bench'
 # a package may import only from packages at its level or below
 LAYERS = [
-    {'utils'},
+    {'utils', 'visualization'},
     {
         'models', 'render', 'engine', 'datasets', 'zero_shot', 'registry',
-        'batch_augments', 'visualization'
+        'batch_augments'
     },
     {'runtime'},
     {'apis'},

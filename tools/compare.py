@@ -27,7 +27,8 @@ import statistics
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
-from gmae_bench.engine.atomic_io import write_text_atomic
+from gmae_bench.engine.atomic_io import (write_figure_atomic,
+                                         write_text_atomic)
 from gmae_bench.runtime.results import (METRICS, NOTES, PAPER, ZERO_SHOT,
                                         ResultFileError, Run, find_runs)
 
@@ -171,7 +172,7 @@ def plot_loss_curves(runs: List[Run], path: str) -> bool:
     curves = [r for r in runs if r.task == 'pretrain' and r.loss_curve]
     if not curves:
         return False
-    from gmae_bench.visualization import pyplot, save_figure
+    from gmae_bench.visualization import pyplot
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     for r in curves:
@@ -190,7 +191,7 @@ def plot_loss_curves(runs: List[Run], path: str) -> bool:
     ax.legend(fontsize=7)
     ax.set_title('pretraining reconstruction error', fontsize=9)
     fig.tight_layout()
-    save_figure(fig, path)
+    write_figure_atomic(fig, path)
     plt.close(fig)
     return True
 
@@ -207,7 +208,7 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     groups = {g: v for g, v in groups.items() if len(v) > 1}
     if not groups:
         return False
-    from gmae_bench.visualization import pyplot, save_figure
+    from gmae_bench.visualization import pyplot
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 3.5))
     for (arch, fixed), by_value in sorted(groups.items()):
@@ -223,7 +224,7 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     ax.set_ylabel('final masked-patch MSE (pixels)')
     ax.legend(fontsize=7)
     fig.tight_layout()
-    save_figure(fig, path)
+    write_figure_atomic(fig, path)
     plt.close(fig)
     return True
 

@@ -91,6 +91,18 @@ def write_json_atomic(obj, filepath: str) -> None:
     write_text_atomic(json.dumps(obj, indent=1) + '\n', filepath)
 
 
+def write_figure_atomic(fig, filepath: str, dpi: int = 100) -> None:
+    """A matplotlib figure as PNG through :func:`write_bytes_atomic`; the
+    figure is closed afterwards."""
+    import io
+
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=dpi)
+    plt.close(fig)
+    write_bytes_atomic(buf.getvalue(), filepath)
+
+
 def build_folder_atomic(folder: str, build: Callable[[str], T]) -> T:
     """Create ``folder`` whole or not at all: ``build(tmp)`` fills a
     temporary sibling folder, which is renamed to ``folder`` when it

@@ -13,7 +13,7 @@ from mmengine.runner import IterBasedTrainLoop
 
 from ..registry import HOOKS
 from ..visualization import reconstruction_grid
-from .atomic_io import write_bytes_atomic
+from .atomic_io import write_bytes_atomic, write_figure_atomic
 
 
 @HOOKS.register_module()
@@ -65,7 +65,7 @@ class ReconstructionHook(Hook):
             rec = model.reconstruct(inputs)
         model.train(was_training)
         path = osp.join(runner.work_dir, 'vis', f'reconstruction_{tag}.png')
-        reconstruction_grid(rec, path)
+        write_figure_atomic(reconstruction_grid(rec), path, dpi=100)
         runner.logger.info(f'reconstruction picture saved to {path}')
         return path
 

@@ -8,7 +8,6 @@ boundary. :func:`background_stats` measures how often that assumption is
 bent (non-zero specks away from the item) and :func:`silhouette` says how
 they are handled.
 """
-import os.path as osp
 from typing import Dict, Tuple
 
 import numpy as np

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..engine.atomic_io import write_text_atomic
+from ..engine.atomic_io import write_figure_atomic, write_text_atomic
 from .plan import ABLATIONS, DEFAULT_ROW, PAPER_ABLATION
 
 Stat = Optional[Tuple[float, Optional[float], int]]
@@ -211,8 +211,7 @@ def write_csv(rows: List[dict], path: str) -> None:
 # figures
 # ----------------------------------------------------------------------
 def _save(fig, path: str) -> None:
-    from ..visualization import save_figure
-    save_figure(fig, path)
+    write_figure_atomic(fig, path)
 
 
 def plot_main(rows: List[dict], path: str) -> bool:
@@ -329,7 +328,8 @@ def plot_curves(results: List[dict], path: str) -> bool:
 
 
 def plot_samples(results: List[dict], path: str) -> bool:
-    """Rows: input, masked input, each method's reconstruction, GMAE's
+    """Rows: input, masked input, each method's reconstruction (visible
+    patches pasted from the input, as FB-MAE's visualisation), GMAE's
     nearest-K renders; columns: test images."""
     from ..visualization import pyplot
     rows = []
@@ -344,7 +344,9 @@ def plot_samples(results: List[dict], path: str) -> bool:
         s = np.load(f)
         if not rows:
             rows += [('input', s['image']), ('masked (0.75)', s['masked'])]
-        rows.append((f'{label}', s['recon']))
+        # as FB-MAE shows it: the visible patches from the input, the
+        # prediction in the masked ones (MAE is never trained on the rest)
+        rows.append((f'{label}\n(visible pasted)', s['pasted']))
         firsts = sorted((int(k.split('_')[1]), k) for k in s.files
                         if k.startswith('first_'))
         for k, key in firsts:

@@ -15,8 +15,8 @@ from typing import Dict, List
 import numpy as np
 
 from ..datasets.idx import FASHION_MNIST_CLASSES
-from ..engine.atomic_io import write_text_atomic
-from .report import _save, markdown, read_results, stat, write_csv
+from ..engine.atomic_io import write_figure_atomic, write_text_atomic
+from .report import markdown, read_results, stat, write_csv
 from .scenes_plan import ENCODERS, LABELS
 
 TASK_COLUMNS = [  # column, kind, key, digits
@@ -233,8 +233,7 @@ def _grid(rows, path: str, detections: bool = False) -> bool:
             else:
                 ax.imshow(np.clip(img, 0, 1))
     fig.tight_layout(pad=0.2)
-    _save(fig, path)
-    plt.close(fig)
+    write_figure_atomic(fig, path, dpi=150)
     return True
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from ..datasets import read_image, read_rgb
 from ..datasets.inputs import images_to_inputs
-from ..engine.atomic_io import write_json_atomic
+from ..engine.atomic_io import write_figure_atomic, write_json_atomic
 from ..visualization import layering_figure
 from .baselines import center_prior, pick_figure, sobel_edges, two_means
 from .layers import (PAPER_KS, depth_layers, first_k, layer_edges,
@@ -126,12 +126,14 @@ def run_suite(gmae,
             strengths[m].append(edges[m])
         gts.append(edge_gt)
         per_image.append(dict(name=item['name'], fg_iou=scores))
-        layering_figure(
-            osp.join(out_dir, 'vis', f"{item['name']}.png"), img, recon_np, {
-                k: v[0]
-                for k, v in first_k(g, scene, ks).items()
-            }, [x[0] for x in depth_layers(g, scene, 8)], edges['gmae_layers'],
+        fig = layering_figure(
+            img, recon_np,
+            {k: v[0]
+             for k, v in first_k(g, scene, ks).items()},
+            [x[0] for x in depth_layers(g, scene, 8)], edges['gmae_layers'],
             fg_gt, fg['gmae_layers'])
+        write_figure_atomic(
+            fig, osp.join(out_dir, 'vis', f"{item['name']}.png"), dpi=90)
     summary = dict(
         n_images=len(index),
         data=osp.abspath(data_dir),

@@ -42,7 +42,7 @@ def build_model(config: str, args):
     """The pretraining config's model (``gmae_bench.apis.init_model``) at
     the benchmark's size; MAE and GMAE get the same encoder and decoder
     trunk."""
-    from .apis import init_model
+    from ..apis import init_model
     (ed, depth, heads), (dd, ddepth, dheads) = ARCHS[args.arch]
     p = args.patch_size
     options = {
@@ -83,7 +83,7 @@ def photo_batch(n: int, size: int, root: str = 'data/photos/train'):
         y0 = rng.integers(0, img.size[1] - s + 1)
         img = img.crop((x0, y0, x0 + s, y0 + s)).resize((size, size))
         out.append(torch.from_numpy(np.asarray(img, np.float32)))
-    from .models.masked_autoencoder import IMAGENET_MEAN, IMAGENET_STD
+    from ..models.masked_autoencoder import IMAGENET_MEAN, IMAGENET_STD
     x = torch.stack(out).permute(0, 3, 1, 2)
     mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
@@ -143,7 +143,7 @@ def pretrain_step_benchmark(args: argparse.Namespace) -> dict:
     :func:`step_benchmark_args`."""
     from mmengine.logging import MMLogger
 
-    from .render import resolve_backend
+    from ..render import resolve_backend
     MMLogger.get_instance('gmae_bench', log_level='WARNING')
     torch.manual_seed(0)
     models = {
