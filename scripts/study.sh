@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The MAE-vs-GMAE study on Fashion-MNIST (docs/results.md).
-#   scripts/study.sh --scale {ci,cpu,gpu} [--work-dir DIR] [--out DIR]
+# The MAE-vs-GMAE studies (docs/results.md, docs/results_scenes.md).
+#   scripts/study.sh [--study {fmnist,scenes}] --scale {ci,cpu,gpu} [--jobs N]
+#       [--work-dir DIR] [--out DIR]
 # Runs or resumes every run of the scale (finished runs are skipped, a
 # killed run resumes), then writes the tables and figures to DIR/report.
 # ci: a few hundred images, ~3 min; cpu: the study, ~3 h on 2 cores;

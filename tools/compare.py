@@ -243,7 +243,12 @@ def main(argv=None) -> List[Dict]:
         for d in studies:
             out = args.out if len(studies) == 1 else osp.join(
                 args.out, osp.basename(osp.normpath(d)))
-            for path in write_study_report(d, out):
+            written = write_study_report(d, out)
+            for path in written:
+                if path.endswith('tables.md'):
+                    with open(path) as f:
+                        print(f.read())
+            for path in written:
                 print(f'wrote {path}')
         if len(studies) == len(args.work_dirs):
             return []

@@ -19,6 +19,8 @@ import sys
 import time
 
 from gmae_bench.study import STUDIES, StudyError
+from gmae_bench.study.plan import SCALES
+from gmae_bench.study.scenes_plan import SCALES as SCENES_SCALES
 
 WORK_DIRS = {'fmnist': 'work_dirs/study', 'scenes': 'work_dirs/study_scenes'}
 DATA = {'fmnist': 'data/fashion_mnist', 'scenes': 'data/fmnist_scenes'}
@@ -27,7 +29,11 @@ DATA = {'fmnist': 'data/fashion_mnist', 'scenes': 'data/fmnist_scenes'}
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--study', choices=sorted(STUDIES), default='fmnist')
-    p.add_argument('--scale', choices=('ci', 'cpu', 'gpu'), default='cpu')
+    p.add_argument(
+        '--scale',
+        choices=sorted(set(SCALES) | set(SCENES_SCALES)),
+        default='cpu',
+        help='demo: fmnist only (scripts/demo.sh)')
     p.add_argument(
         '--work-dir',
         default=None,
@@ -77,7 +83,7 @@ def main(argv=None) -> None:
             done = 0
         else:
             done = study.run(args.limit, args.jobs)
-    except (StudyError, FileNotFoundError) as e:
+    except (StudyError, FileNotFoundError, ValueError) as e:
         raise SystemExit(f'study: {e}') from e
     print(f'[study] {done} run(s) done in {time.time() - start:.0f} s')
     if not args.no_report:  # tables and figures: tools/compare.py

@@ -103,7 +103,15 @@ TRUE_STATS_NOTE = ('MAE (norm_pix): reconstruction mapped to pixels with '
                    "each hidden patch's true mean / std, not comparable")
 
 
+DEMO_NOTE = (
+    '\nA demo-length run (MAE and GMAE, 2 epochs on 20,000 Fashion-MNIST '
+    'training images; probes scored on 2,000 test images): it shows the '
+    'pipeline and the comparison, not a result. The study: docs/results.md.'
+    '\n')
+
+
 def main_rows(results: List[dict]) -> List[Dict[str, Stat]]:
+    """One row per main model that has at least one finished run."""
     rows = []
     for label, kind, name in MAIN_ROWS:
         sel = _select(results, kind, name)
@@ -116,12 +124,17 @@ def main_rows(results: List[dict]) -> List[Dict[str, Stat]]:
             src = ft if key == 'finetune' else (
                 [] if kind == 'finetune' else sel)
             row[col] = stat([_value(r, key) for r in src])
-        rows.append(row)
+        if any(v is not None for k, v in row.items() if k != 'model'):
+            rows.append(row)
     return rows
 
 
 def ablation_rows(results: List[dict]) -> List[Dict[str, object]]:
+    """The paper's ablation groups, each beside the default row; none when
+    no ablation ran (the demo scale)."""
     rows = []
+    if not any(r.get('ablation') for r in results):
+        return rows
     groups = defaultdict(list)
     for key, (group, label) in ABLATIONS.items():
         groups[group].append((key, label))
@@ -157,7 +170,8 @@ def zero_shot_rows(results: List[dict],
         for m in metrics:
             k = f'{m}/{fg if m == "fg_iou" else edge}'
             row[m] = stat([(r.get('zero_shot') or {}).get(k) for r in sel])
-        rows.append(row)
+        if sel:  # a method that ran
+            rows.append(row)
     refs = [('centre prior (model-free)', 'center_prior', None),
             ('image 2-means / Sobel (model-free; ground truth comes from '
              'the image)', 'image_2means', 'image_sobel')]
@@ -249,6 +263,8 @@ def plot_ablation(rows: List[dict], path: str) -> bool:
     from ..visualization import pyplot
     plt = pyplot()
     groups = list(dict.fromkeys(r['ablation'] for r in rows))
+    if not groups:
+        return False
     fig, axes = plt.subplots(1, len(groups), figsize=(3.2 * len(groups), 3.4))
     axes = np.atleast_1d(axes)
     drawn = False
@@ -318,7 +334,8 @@ def plot_curves(results: List[dict], path: str) -> bool:
     ax.set_xlabel('iteration')
     ax.set_ylabel('masked-patch MSE, [0, 1] pixels')
     ax.set_yscale('log')
-    ax.legend(fontsize=6, ncol=2)
+    if drawn:
+        ax.legend(fontsize=6, ncol=2)
     ax.set_title('pretraining reconstruction error (seed 0)', fontsize=9)
     fig.tight_layout()
     if drawn:
@@ -392,7 +409,11 @@ def write_report(work_dir: str, out: str) -> List[str]:
                                                         {})), {}),
     ]
     md = [f'# Study results ({index["scale"]} scale)\n']
+    if index['scale'] == 'demo':
+        md.append(DEMO_NOTE)
     for name, rows, digits in tables:
+        if not rows:  # e.g. no ablation at the demo scale
+            continue
         md += [f'\n## {name}\n\n', markdown(rows, digits)]
         if name == 'main':
             md.append(f'\nrecon MSE of {TRUE_STATS_NOTE}.\n')

@@ -191,3 +191,28 @@ def test_progress_counts_runs_and_estimates_time_left(tmp_path):
     assert text.startswith(f'2/{len(runs)} runs done')
     left = (len(runs) - 2) * 3600 / 2 / 3600
     assert f'about {left:.1f} h left' in text and '2 worker(s)' in text
+
+
+def test_demo_scale_compares_mae_and_gmae_only():
+    runs = plan(SCALES['demo'])
+    assert [(r.kind, r.method) for r in runs] == [('pretrain', 'mae'),
+                                                  ('pretrain', 'gmae'),
+                                                  ('random', 'random')]
+    assert SCALES['demo'].train_images == 20000
+
+
+def test_demo_report_is_labelled(tmp_path):
+    from gmae_bench.study.report import write_report
+    (tmp_path / 'study.json').write_text(json.dumps(dict(scale='demo')))
+    for name, lin in (('mae_pretrain_fmnist', 70.0),
+                      ('gmae_pretrain_fmnist', 72.0)):
+        wd = tmp_path / 'pretrain' / name / 'seed0'
+        wd.mkdir(parents=True)
+        (wd / 'study_eval.json').write_text(
+            json.dumps(dict(kind='pretrain', name=name, seed=0, linear=lin,
+                            knn=60.0, ablation=None)))
+    write_report(str(tmp_path), str(tmp_path / 'report'))
+    md = (tmp_path / 'report' / 'tables.md').read_text()
+    assert 'demo-length run' in md and 'not a result' in md
+    assert '| MAE (norm_pix) | 70.00 (n=1)' in md and 'MAE-pixel' not in md
+    assert '## ablation' not in md

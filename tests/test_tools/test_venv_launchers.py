@@ -9,7 +9,7 @@ import pytest
 from tests.helpers import ROOT, run_tool
 
 LAUNCHERS = {  # script, arguments, what its tool prints for them
-    'scripts/demo.sh': (['--help'], 'usage: train.py'),
+    'scripts/demo.sh': (['--help'], 'usage: study.py'),
     'scripts/study.sh': (['--help'], 'usage: study.py'),
     'scripts/test.sh': (['--co', '-q', 'tests/test_layout.py'], 'tests'),
 }
@@ -45,7 +45,7 @@ def test_launcher_uses_gmae_venv(outside_venv, script):
     calls = log.read_text()
     assert 'scripts/prepare_data.py' in calls  # set-up's data check
     assert calls.strip().splitlines()[-1].split()[0].endswith(
-        ('train.py', 'study.py', '-m')), calls
+        ('study.py', '-m')), calls
 
 
 def test_no_launcher_names_the_default_venv():
