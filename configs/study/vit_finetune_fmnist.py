@@ -2,7 +2,8 @@
 # pretrained study encoder (pretrained=PATH, set by scripts/study.sh), or
 # supervised training from scratch with the same recipe and epochs
 # (pretrained=None). FB-MAE's recipe: mean-pooled tokens, layer decay,
-# mixup / cutmix, label smoothing, drop path 0.1; 8 epochs (the CPU budget).
+# mixup / cutmix, label smoothing, drop path 0.1; the epochs of
+# schedules/cls_ft_study.py (2, the CPU budget; --scale sets them).
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=[

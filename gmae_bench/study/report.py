@@ -103,6 +103,7 @@ TRUE_STATS_NOTE = ('MAE (norm_pix): reconstruction mapped to pixels with '
                    "each hidden patch's true mean / std, not comparable")
 
 
+RAW_PIXELS = 'raw pixels (784, no encoder)'
 DEMO_NOTE = (
     '\nA demo-length run (MAE and GMAE, 2 epochs on 20,000 Fashion-MNIST '
     'training images; probes scored on 2,000 test images): it shows the '
@@ -110,8 +111,10 @@ DEMO_NOTE = (
     '\n')
 
 
-def main_rows(results: List[dict]) -> List[Dict[str, Stat]]:
-    """One row per main model that has at least one finished run."""
+def main_rows(results: List[dict],
+              raw: Optional[dict] = None) -> List[Dict[str, Stat]]:
+    """One row per main model that has at least one finished run, and the
+    raw-pixel probes (``raw``: the study index's ``raw_pixels``)."""
     rows = []
     for label, kind, name in MAIN_ROWS:
         sel = _select(results, kind, name)
@@ -126,6 +129,13 @@ def main_rows(results: List[dict]) -> List[Dict[str, Stat]]:
             row[col] = stat([_value(r, key) for r in src])
         if any(v is not None for k, v in row.items() if k != 'model'):
             rows.append(row)
+    if raw:
+        row = {'model': RAW_PIXELS}
+        for col, key, _ in MAIN_COLUMNS:
+            value = raw.get(key)
+            row[col] = stat(value if isinstance(value, list) else
+                            [value]) if value is not None else None
+        rows.append(row)
     return rows
 
 
@@ -397,7 +407,7 @@ def write_report(work_dir: str, out: str) -> List[str]:
     os.makedirs(out, exist_ok=True)
     written = []
     tables = [
-        ('main', main_rows(results), {
+        ('main', main_rows(results, index.get('raw_pixels')), {
             c: d
             for c, _, d in MAIN_COLUMNS
         }),
@@ -442,6 +452,7 @@ def write_report(work_dir: str, out: str) -> List[str]:
         sessions=index.get('sessions', []),
         background=index.get('background'),
         references=index.get('references'),
+        raw_pixels=index.get('raw_pixels'),
         runs=index.get('runs', {}),
         results=[{
             k: v

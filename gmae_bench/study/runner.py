@@ -517,13 +517,38 @@ class Study:
 
     def finalize(self) -> None:
         """Add what the report needs beside the runs: the background
-        statistics and the model-free zero-shot rows (computed once)."""
+        statistics, the model-free zero-shot rows and the raw-pixel probes
+        (computed once)."""
         d = self.data()
         self.index['background'] = d['background']
         if 'references' not in self.index:
             self.index['references'] = zero_shot(None, d['zs'], d['zs_fg'],
                                                  d['zs_edges'])
+        if 'raw_pixels' not in self.index:
+            self.index['raw_pixels'] = self.raw_pixel_probes()
         self._save_index()
+
+    def raw_pixel_probes(self) -> Dict[str, object]:
+        """The study's linear probe (one per main seed) and k-NN on the
+        raw grey pixels (784 values in [0, 1]) instead of encoder
+        features: the line every encoder must cross."""
+        d = self.data()
+        train, test = d['train'][:, 0].flatten(1), d['test'][:, 0].flatten(1)
+        linear = [
+            linear_probe(
+                train,
+                d['train_y'],
+                test,
+                d['test_y'],
+                epochs=self.scale.probe_epochs,
+                seed=s)['top1'] for s in self.scale.main_seeds
+        ]
+        return dict(
+            linear=linear,
+            knn=knn_accuracy(train, d['train_y'], test, d['test_y']),
+            features=int(train.shape[1]),
+            train_images=len(train),
+            test_images=len(test))
 
     def _spawn_workers(self, jobs: int, limit: Optional[int]) -> int:
         threads = max(1, (os.cpu_count() or 1) // jobs)
