@@ -7,9 +7,10 @@ import argparse
 import os.path as osp
 
 from gmae_bench.runtime import (add_runtime_args, check_data_paths,
-                                load_config, parse_tool_args, prepare_runtime,
+                                describe_test_set, load_config,
+                                parse_tool_args, prepare_runtime,
                                 report_stalled_ranks, run_tool,
-                                write_json_atomic)
+                                write_json_atomic, write_text_atomic)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -50,13 +51,18 @@ def main(argv=None) -> dict:
             metrics={
                 k: float(v)
                 for k, v in metrics.items()
-            })
+            },
+            data=describe_test_set(runner.test_dataloader.dataset,
+                                   cfg.test_dataloader.dataset))
         if not metrics:
             out['note'] = (
                 'the evaluator returned no metric: for COCO this means no '
                 'detection scored above the test score threshold '
                 '(model.test_cfg.rcnn.score_thr), e.g. an untrained model')
             runner.logger.warning(f'{args.checkpoint}: {out["note"]}')
+        # the config that scored (mmengine dumps configs only in train)
+        out['test_config'] = osp.join(cfg.work_dir, 'test_config.py')
+        write_text_atomic(cfg.pretty_text, out['test_config'])
         path = osp.join(cfg.work_dir, 'test_metrics.json')
         write_json_atomic(out, path)
         runner.logger.info(f'test metrics written to {path}')

@@ -227,3 +227,20 @@ def find_runs(paths: List[str]) -> List[Run]:
             if run is not None:
                 runs.append(run)
     return runs
+
+
+def describe_test_set(dataset, cfg) -> dict:
+    """What a test run scored: the split and the number of images (for
+    ``test_metrics.json``). mmpretrain 1.2.0's (Fashion-)MNIST reads the
+    test files when ``test_mode`` is set, whatever ``split`` says, so the
+    split is taken from the files it read."""
+    inner = getattr(dataset, 'dataset', dataset)  # a wrapper's dataset
+    split = cfg.get('split')
+    if type(inner).__name__ in ('MNIST', 'FashionMNIST'):
+        split = 'test' if inner.test_mode else 'train'
+    return dict(
+        type=type(inner).__name__,
+        split=split,
+        images=len(dataset),
+        ann_file=cfg.get('ann_file') or None,
+        data_prefix=cfg.get('data_prefix') or None)

@@ -70,11 +70,7 @@ SCALES: Dict[str, ScenesScale] = {
             'train_dataloader.batch_size': 32,
             'model.decoder.depth': 1
         },
-        # an untrained Mask R-CNN scores under mmdet's 0.05: keep every box
-        det_options={
-            'train_dataloader.batch_size': 4,
-            'model.test_cfg.rcnn.score_thr': 0.0,
-        },
+        det_options={'train_dataloader.batch_size': 4},
         seg_options={'train_dataloader.batch_size': 4}),
     # the study: 2-core CPU, sized from measured per-run costs (docs)
     'cpu':

@@ -216,3 +216,19 @@ def test_demo_report_is_labelled(tmp_path):
     assert 'demo-length run' in md and 'not a result' in md
     assert '| MAE (norm_pix) | 70.00 (n=1)' in md and 'MAE-pixel' not in md
     assert '## ablation' not in md
+
+
+def test_test_set_is_described_by_the_files_read():
+    """test_metrics.json names the split mmpretrain's FashionMNIST really
+    read (it picks files by test_mode) and how many images were scored."""
+    from mmengine.config import ConfigDict
+    from mmpretrain.datasets import FashionMNIST
+
+    from gmae_bench.runtime import describe_test_set
+    kw = dict(data_root=str(DATA / 'fashion_mnist'), split='test',
+              download=False)
+    for test_mode, split, n in ((True, 'test', 10000), (False, 'train',
+                                                          60000)):
+        ds = FashionMNIST(test_mode=test_mode, **kw)
+        d = describe_test_set(ds, ConfigDict(kw, test_mode=test_mode))
+        assert (d['split'], d['images']) == (split, n)

@@ -121,6 +121,8 @@ def test_segmentation_upernet_reports_miou_and_test_tool(seg_run):
     ])
     result = json.loads((seg_run / 'test_metrics.json').read_text())
     assert set(result['metrics']) >= {'mIoU', 'aAcc', 'mAcc'}
+    assert result['data']['type'] == 'BaseSegDataset'
+    assert result['data']['images'] == 3  # labelme's 3 VOC photos
 
 
 # --- the toolboxes' high-level inferencers on produced checkpoints --------
