@@ -78,7 +78,7 @@ SCALES: Dict[str, ScenesScale] = {
         'cpu',
         data='cpu',
         pretrain_epochs=30,
-        det_iters=1000,
+        det_iters=800,
         seg_iters=1000,
         seeds=(0, 1, 2),
         ablation_seeds=(0, ),

@@ -4,7 +4,7 @@
 # scale sets max_iters. lr 2e-4 at batch 16 (ViTDet: 1e-4 at batch 64,
 # for 184k iterations; a tiny encoder on a short run wants more).
 # fp32 (a CPU config; the gpu scale adds --amp).
-max_iters = 1000
+max_iters = 800
 warmup_iters = max(1, min(100, max_iters // 10))
 optim_wrapper = dict(
     type='OptimWrapper',
