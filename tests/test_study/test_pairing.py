@@ -2,6 +2,8 @@
 through the Runner as tools/train.py builds them (docs/results.md states
 it): MAE and MAE-pixel share encoder init, data order and masks; GMAE only
 the data order (its decoder draws differently from the global generator)."""
+import itertools
+
 import pytest
 import torch
 
@@ -55,3 +57,67 @@ def test_gmae_shares_only_the_data_order(starts):
     (ea, oa, ma), (eg, og, mg) = starts['mae'], starts['gmae']
     assert oa == og
     assert not _same_encoder(ea, eg) and not torch.equal(ma, mg)
+
+
+SCENES = {
+    'mae': 'configs/scenes/mae_pretrain_scenes.py',
+    'mae-pixel': 'configs/scenes/mae-pixel_pretrain_scenes.py',
+    'gmae': 'configs/scenes/gmae_pretrain_scenes.py',
+}
+
+
+def _start(path, options, work_dir, part='backbone'):
+    """Runner as tools/train.py builds it: data order, then weights."""
+    from mmengine.runner import Runner
+
+    from gmae_bench.runtime import load_config, prepare_runtime
+    cfg = load_config(path, options)
+    cfg = prepare_runtime(cfg, path, work_dir=str(work_dir))
+    cfg.log_level = 'ERROR'
+    runner = Runner.from_cfg(cfg)
+    loader = runner.build_dataloader(cfg.train_dataloader)
+    order = list(itertools.islice(iter(loader.sampler), 64))  # infinite
+    runner.model.init_weights()
+    state = {
+        k: v.clone()
+        for k, v in runner.model.state_dict().items()
+        if (k.startswith(part) if part == 'backbone' else
+            not k.startswith('backbone'))
+    }
+    return state, order, torch.rand(8), runner.model
+
+
+def test_scenes_pretrainings_pair_as_the_fashion_mnist_ones(tmp_path):
+    data = {'data_root': str(DATA / 'fmnist_scenes' / 'tiny') + '/'}
+    s = {
+        n: _start(p, dict(data, **{'randomness.seed': 1}), tmp_path / n)
+        for n, p in SCENES.items()
+    }
+    assert _same_encoder(s['mae'][0], s['mae-pixel'][0])
+    assert s['mae'][1] == s['mae-pixel'][1] == s['gmae'][1]
+    assert torch.equal(s['mae'][2], s['mae-pixel'][2])
+    assert not _same_encoder(s['mae'][0], s['gmae'][0])
+
+
+def test_scenes_downstream_runs_of_one_seed_share_heads_and_data(tmp_path):
+    """Mask R-CNN from two different encoders with the same seed: the
+    pyramid and heads start from the same values and see the same data
+    order (the loaded encoder is the only difference)."""
+    data = {'data_root': str(DATA / 'fmnist_scenes' / 'tiny') + '/'}
+    ckpts = {}
+    for n in ('mae', 'gmae'):
+        model = _start(SCENES[n], dict(data, **{'randomness.seed': 5}),
+                       tmp_path / f'pre_{n}')[3]
+        ckpts[n] = str(tmp_path / f'{n}.pth')
+        torch.save({'state_dict': model.state_dict()}, ckpts[n])
+    det = {
+        n: _start(f'configs/scenes/mask-rcnn_vit-p8_{n}-pre_scenes.py',
+                  dict(data, **{'randomness.seed': 0, 'pretrained': c}),
+                  tmp_path / f'det_{n}', part='heads')
+        for n, c in ckpts.items()
+    }
+    (ha, oa, _, ma), (hb, ob, _, mb) = det['mae'], det['gmae']
+    assert oa == ob and set(ha) == set(hb)
+    assert all(torch.equal(ha[k], hb[k]) for k in ha)
+    assert not torch.equal(ma.backbone.blocks[0].attn.qkv.weight,
+                           mb.backbone.blocks[0].attn.qkv.weight)
