@@ -65,6 +65,13 @@ def main(argv=None) -> None:
         action='store_true',
         help='(internal) one worker of --jobs N')
     p.add_argument('--no-report', action='store_true')
+    p.add_argument(
+        '--keep',
+        action='store_true',
+        help="copy the finished runs' small files (results, timings, "
+        "samples, configs; no checkpoints) to the scale's folder in the "
+        'repository (docs/results/runs, docs/results_scenes/runs), from '
+        'which a fresh checkout continues')
     p.add_argument('--report-only', action='store_true',
                    help='write the tables and figures of the runs finished '
                    'so far, training nothing')
@@ -86,6 +93,12 @@ def main(argv=None) -> None:
     except (StudyError, FileNotFoundError, ValueError) as e:
         raise SystemExit(f'study: {e}') from e
     print(f'[study] {done} run(s) done in {time.time() - start:.0f} s')
+    if args.keep:
+        try:
+            kept = study.keep()
+        except StudyError as e:
+            raise SystemExit(f'study: {e}') from e
+        print(f'[study] kept {len(kept)} small files in {study.kept_dir()}')
     if not args.no_report:  # tables and figures: tools/compare.py
         compare = osp.join(osp.dirname(osp.abspath(__file__)), 'compare.py')
         out = args.out or osp.join(work_dir, 'report')

@@ -46,6 +46,30 @@ class StudyError(RuntimeError):
     """A run failed or the work dir belongs to another scale."""
 
 
+SMALL_FILES = ('study.json', 'study_eval.json', 'study_time.json',
+               'samples.npz', 'test_metrics.json', 'test_config.py',
+               'scalars.json')
+
+
+def copy_small_files(src: str, dest: str) -> List[str]:
+    """Copy a study's small files from ``src`` to ``dest`` (same layout):
+    :data:`SMALL_FILES` and each run's dumped config (the ``.py`` beside
+    its results). Returns the paths written."""
+    written = []
+    for root, _, files in os.walk(src):
+        rel = osp.relpath(root, src)
+        for name in sorted(files):
+            run_config = (name.endswith('.py') and 'study_eval.json' in files)
+            if name not in SMALL_FILES and not run_config:
+                continue
+            with open(osp.join(root, name), 'rb') as f:
+                data = f.read()
+            path = osp.normpath(osp.join(dest, rel, name))
+            write_bytes_atomic(data, path)
+            written.append(path)
+    return written
+
+
 def machine() -> Dict[str, object]:
     """What the numbers were measured on."""
     cpu = platform.processor() or platform.machine()
@@ -87,6 +111,9 @@ class Study:
 
     name = 'fmnist'  # tools/study.py --study
     scales: Dict[str, Scale] = SCALES
+    # scale -> the repository folder holding the small files of its
+    # finished runs (a fresh checkout continues from them)
+    kept: Dict[str, str] = {'cpu': 'docs/results/runs'}
 
     def __init__(self,
                  scale: str,
@@ -101,12 +128,40 @@ class Study:
         self.work_dir, self.data_root, self.log = work_dir, data_root, log
         self.repo = repo or os.getcwd()
         self.index_path = osp.join(work_dir, 'study.json')
+        self._continue_from_kept_files()
         self.index = self._open_index()
         self._data = None
 
     # ------------------------------------------------------------------
     # bookkeeping
     # ------------------------------------------------------------------
+    def kept_dir(self) -> Optional[str]:
+        """The repository folder of this scale's kept small files."""
+        rel = self.kept.get(self.scale.name)
+        return osp.join(self.repo, rel) if rel else None
+
+    def _continue_from_kept_files(self) -> None:
+        """A new work dir of a scale with kept files starts from them: the
+        finished runs are skipped instead of repeated (a downstream run
+        whose pretraining checkpoint is not kept trains it again)."""
+        kept = self.kept_dir()
+        if osp.isfile(self.index_path) or not kept or not osp.isfile(
+                osp.join(kept, 'study.json')):
+            return
+        files = copy_small_files(kept, self.work_dir)
+        self.log(f'[study] continuing from the {len(files)} kept files of '
+                 f'finished runs in {osp.relpath(kept, self.repo)}')
+
+    def keep(self, dest: Optional[str] = None) -> List[str]:
+        """Copy the small files of the work dir (results, timings, samples,
+        configs, scalar logs; no checkpoints, logs or caches) to ``dest``
+        (default: this scale's kept folder); returns the paths written."""
+        dest = dest or self.kept_dir()
+        if dest is None:
+            raise StudyError(f'the {self.scale.name!r} scale keeps no files '
+                             'in the repository: pass a folder')
+        return copy_small_files(self.work_dir, dest)
+
     def _open_index(self) -> dict:
         if osp.isfile(self.index_path):
             with open(self.index_path) as f:

@@ -40,6 +40,7 @@ class ScenesStudy(Study):
 
     name = 'scenes'
     scales = SCALES
+    kept = {'cpu': 'docs/results_scenes/runs'}
 
     def __init__(self,
                  scale: str,

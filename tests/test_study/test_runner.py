@@ -232,3 +232,31 @@ def test_test_set_is_described_by_the_files_read():
         ds = FashionMNIST(test_mode=test_mode, **kw)
         d = describe_test_set(ds, ConfigDict(kw, test_mode=test_mode))
         assert (d['split'], d['images']) == (split, n)
+
+
+def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
+                                                        monkeypatch):
+    work = tmp_path / 'work'
+    study = Study('ci', str(work), str(DATA / 'fashion_mnist'))
+    study._save_index()
+    run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
+    wd = work / 'pretrain/gmae_pretrain_fmnist/seed0'
+    wd.mkdir(parents=True)
+    for name, data in (('study_eval.json', '{}'), ('study_time.json', '{}'),
+                       ('gmae_pretrain_fmnist.py', 'x = 1'),
+                       ('epoch_2.pth', 'weights'), ('features.pt', 'cache'),
+                       ('study_train.log', 'log')):
+        (wd / name).write_text(data)
+    kept = tmp_path / 'repo_runs'
+    written = study.keep(str(kept))
+    names = sorted(os.path.basename(p) for p in written)
+    assert names == ['gmae_pretrain_fmnist.py', 'study.json',
+                     'study_eval.json', 'study_time.json']
+    monkeypatch.setattr(Study, 'kept', {'ci': str(kept)})
+    logs = []
+    fresh = Study('ci', str(tmp_path / 'fresh'), str(DATA / 'fashion_mnist'),
+                  log=logs.append)
+    assert fresh.finished(run) and 'continuing from the 4 kept' in logs[0]
+    again = Study('ci', str(tmp_path / 'fresh'), str(DATA / 'fashion_mnist'),
+                  log=logs.append)
+    assert len(logs) == 1 and again.finished(run)  # copied once only
