@@ -50,7 +50,8 @@ def test_study_ci_end_to_end(tmp_path):
             assert math.isfinite(float(row[k])), (model, k, row[k])
             assert row[f'{k} n'] == '1'
     for row in _cells(report / 'ablation.csv'):
-        for k in ('linear top-1', 'k-NN top-1', 'recon MSE', 'edge ODS'):
+        for k in ('linear top-1', 'k-NN top-1', 'recon MSE',
+                  'edge ODS, depth layers'):
             assert math.isfinite(float(row[k])), (row['setting'], k)
     zs = _cells(report / 'zero_shot.csv')
     assert len(zs) == 6 and all(math.isfinite(float(r['fg_iou'])) for r in zs)
