@@ -373,12 +373,20 @@ class Study:
         """Top-1 (%) of the fine-tuned model on the test split:
         ``tools/test.py`` on the run's last checkpoint (its
         ``test_metrics.json`` lands in the run's work dir)."""
-        from ..runtime.results import read_json, require
         s = self.scale
-        wd = run.work_dir(self.work_dir)
         opts = dict(s.finetune_options)
         if s.test_images is not None:
             opts['test_dataloader.dataset.indices'] = s.test_images
+        metrics = self.test(run, opts, ('accuracy/top1', ))
+        return dict(finetune=metrics['accuracy/top1'], finetune_split='test')
+
+    def test(self, run: Run, opts: Dict[str, object],
+             required: Tuple[str, ...]) -> Dict[str, float]:
+        """``tools/test.py`` on the run's last checkpoint; returns the
+        metrics of its ``test_metrics.json``, which must hold
+        ``required``."""
+        from ..runtime.results import read_json, require
+        wd = run.work_dir(self.work_dir)
         code, log_path = self._tool(run, 'test.py',
                                     [self.final_checkpoint(run)], opts,
                                     'study_test.log')
@@ -388,11 +396,12 @@ class Study:
                              f'is in {log_path}')
         data = read_json(path)
         require(data, ('metrics', ), path)
-        if 'accuracy/top1' not in data['metrics']:
-            raise StudyError(f'{path} holds no accuracy/top1; its output is '
-                             f'in {log_path}')
-        return dict(
-            finetune=data['metrics']['accuracy/top1'], finetune_split='test')
+        missing = [k for k in required if k not in data['metrics']]
+        if missing:
+            raise StudyError(f'{path} holds no {", ".join(missing)} (it has '
+                             f'{sorted(data["metrics"])}); its output is in '
+                             f'{log_path}')
+        return data['metrics']
 
     # ------------------------------------------------------------------
     def result_path(self, run: Run) -> str:

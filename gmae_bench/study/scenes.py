@@ -186,18 +186,6 @@ class ScenesStudy(Study):
     def evaluate_task(self, run: SceneRun) -> Dict[str, object]:
         """tools/test.py on the last checkpoint (COCO AP or mIoU on the
         test scenes), then predictions on the figure's scenes."""
-        from ..runtime.results import read_json, require
-        wd = run.work_dir(self.work_dir)
-        ckpt = self.final_checkpoint(run)
-        code, log_path = self._tool(run, 'test.py', [ckpt],
-                                    self._test_options(run), 'study_test.log')
-        path = osp.join(wd, 'test_metrics.json')
-        if code != 0 or not osp.isfile(path):
-            raise StudyError(f'testing {wd} failed (exit {code}); its output '
-                             f'is in {log_path}')
-        data = read_json(path)
-        require(data, ('metrics', ), path)
-        metrics = data['metrics']
         if run.kind == 'det':
             keys = [f'coco/{t}_mAP{s}' for t in ('bbox', 'segm')
                     for s in ('', '_50', '_75', '_s', '_m', '_l')]
@@ -205,18 +193,14 @@ class ScenesStudy(Study):
         else:
             keys = ['mIoU', 'aAcc', 'mAcc']
             scale = 1.0  # mmseg reports %
-        missing = [k for k in keys[:3] if k not in metrics]
-        if missing:
-            raise StudyError(f'{path} lacks {missing} (has '
-                             f'{sorted(metrics)}); its output is in '
-                             f'{log_path}')
+        metrics = self.test(run, self._test_options(run), tuple(keys[:3]))
         out: Dict[str, object] = {
             k.split('/')[-1]: scale * float(metrics[k])
             for k in keys if k in metrics
         }
         out.update(split='test', images=self.manifest['counts']['test']
                    ['images'])
-        self._save_task_samples(run, ckpt)
+        self._save_task_samples(run, self.final_checkpoint(run))
         return out
 
     @torch.no_grad()
