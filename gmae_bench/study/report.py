@@ -151,14 +151,20 @@ def ablation_rows(results: List[dict]) -> List[Dict[str, object]]:
     seeds the ablations ran with (paired by seed, not the mean of all
     seeds); none when no ablation ran (the demo scale)."""
     rows = []
-    seeds = sorted({r['seed'] for r in results if r.get('ablation')})
-    if not seeds:
+    if not any(r.get('ablation') for r in results):
         return rows
-    shown = ', '.join(str(s) for s in seeds)
     groups = defaultdict(list)
     for key, (group, label) in ABLATIONS.items():
         groups[group].append((key, label))
     for group, items in groups.items():
+        keys = {k for k, _ in items}
+        seeds = sorted(
+            {r['seed']
+             for r in results if r.get('ablation') in keys})
+        if not seeds:  # this group has not run yet
+            continue
+        shown = ('seeds ' if len(seeds) > 1 else 'seed ') + ', '.join(
+            str(s) for s in seeds)
         entries = [('default', DEFAULT_ROW[group], 'gmae_pretrain_fmnist')]
         entries += [(k, l, f'gmae_pretrain_fmnist_{k}') for k, l in items]
         for key, label, name in entries:
@@ -167,7 +173,7 @@ def ablation_rows(results: List[dict]) -> List[Dict[str, object]]:
                 if r['seed'] in seeds
             ]
             if key == 'default':
-                label = f'{label[:-1]}, seed {shown})'
+                label = f'{label[:-1]}, {shown})'
             row = {'ablation': group, 'setting': label}
             for col, k, _ in ABLATION_COLUMNS:
                 row[col] = stat([_value(r, k) for r in sel])
@@ -188,6 +194,11 @@ def zero_shot_rows(results: List[dict],
     for label, _, name in MAIN_ROWS[:2]:
         readouts.append((f'{label} reconstruction (2-means / Sobel)', name,
                          'recon_2means', 'recon_sobel'))
+    black = 'gmae_pretrain_fmnist_black'
+    readouts += [('GMAE, black background: depth layers', black, 'layers',
+                  'layers'),
+                 ('GMAE, black background: reconstruction (2-means / '
+                  'Sobel)', black, 'recon_2means', 'recon_sobel')]
     metrics = ['fg_iou', 'edges_ODS', 'edges_OIS', 'edges_AP']
     for label, name, fg, edge in readouts:
         sel = _select(results, 'pretrain', name)

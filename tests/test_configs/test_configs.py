@@ -198,6 +198,9 @@ def test_paper_recipe_in_vit_b_configs():
 # each study ablation changes one setting of the study's GMAE (the paper's
 # ablation table: c, mask ratio, loss, k)
 STUDY_CHANGES = {
+    'black': {
+        'head.renderer.background': (0.0, 0.0, 0.0)
+    },
     'c1': {
         'head.scale_max': 1.0
     },

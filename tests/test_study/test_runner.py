@@ -18,7 +18,9 @@ def test_plan_covers_the_issue_and_orders_dependencies():
     assert len(runs) == len(set(runs))
     pre = [r for r in runs if r.kind == 'pretrain']
     ft = [r for r in runs if r.kind == 'finetune']
-    assert len(pre) == 9 + 8 and len(ft) == 12
+    assert len(pre) == 9 + 8 + 3 and len(ft) == 12  # + black background x3
+    black = [i for i, r in enumerate(runs) if r.ablation == 'black']
+    assert black == list(range(len(runs) - 3, len(runs)))  # second pass
     assert {r.seed for r in runs if r.kind == 'random'} == {0, 1, 2}
     for r in ft:  # each fine-tuning comes after its pretraining
         if r.name != 'scratch':
@@ -33,10 +35,14 @@ def test_plan_puts_every_main_seed_before_second_ablation_seeds():
         i for i, r in enumerate(runs)
         if r.ablation is None and r.kind != 'random')
     second = [
-        i for i, r in enumerate(runs) if r.ablation is not None and r.seed
+        i for i, r in enumerate(runs)
+        if r.ablation not in (None, 'black') and r.seed
     ]
     assert len(second) == 8 and min(second) > last_main
-    first = [i for i, r in enumerate(runs) if r.ablation and not r.seed]
+    first = [
+        i for i, r in enumerate(runs)
+        if r.ablation not in (None, 'black') and not r.seed
+    ]
     assert max(first) < min(
         i for i, r in enumerate(runs) if r.kind == 'pretrain' and r.seed)
 

@@ -54,7 +54,7 @@ def test_study_ci_end_to_end(tmp_path):
                   'edge ODS, depth layers'):
             assert math.isfinite(float(row[k])), (row['setting'], k)
     zs = _cells(report / 'zero_shot.csv')
-    assert len(zs) == 6 and all(math.isfinite(float(r['fg_iou'])) for r in zs)
+    assert len(zs) == 8 and all(math.isfinite(float(r['fg_iou'])) for r in zs)
     index = json.loads((wd / 'study.json').read_text())
     assert index['scale'] == 'ci' and index['sessions'][0]['revision']
     assert 0 <= index['background']['border_nonzero'] <= 1
