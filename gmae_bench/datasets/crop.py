@@ -88,7 +88,10 @@ def resize_uint8(img: np.ndarray,
     import torch
     from torchvision.transforms.v2 import functional as F
     mode = TV_MODES[interpolation]
-    chw = torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1)
+    arr = np.ascontiguousarray(img)
+    if not arr.flags.writeable:  # e.g. a view of a PIL image's buffer
+        arr = arr.copy()
+    chw = torch.from_numpy(arr).permute(2, 0, 1)
     out = F.resize(chw, [size, size], interpolation=mode, antialias=True)
     return out.permute(1, 2, 0).numpy()
 

@@ -140,3 +140,20 @@ def test_argument_ranges_are_named():
                 dict(interpolation='area')):
         with pytest.raises(ValueError):
             LoadRandomResizedCrop(**bad)
+
+
+def test_read_only_input_resizes_without_a_warning():
+    """A read-only array (a view of a PIL image's buffer) is copied before
+    torch sees it: no "array is not writable" warning on every run (torch
+    warns once per process, so a fresh one checks)."""
+    import subprocess
+    import sys
+    code = ('import numpy as np\n'
+            'from gmae_bench.datasets.crop import resize_uint8\n'
+            'img = np.zeros((10, 12, 3), np.uint8)\n'
+            'img.flags.writeable = False\n'
+            'assert resize_uint8(img, 4).shape == (4, 4, 3)\n')
+    proc = subprocess.run([sys.executable, '-c', code],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'not writable' not in proc.stderr, proc.stderr[-2000:]
