@@ -194,8 +194,10 @@ class ScenesStudy(Study):
             keys = ['mIoU', 'aAcc', 'mAcc']
             scale = 1.0  # mmseg reports %
         metrics = self.test(run, self._test_options(run), tuple(keys[:3]))
+        # COCOeval's -1 means "no ground truth in this area range"
         out: Dict[str, object] = {
-            k.split('/')[-1]: scale * float(metrics[k])
+            k.split('/')[-1]:
+            scale * float(metrics[k]) if float(metrics[k]) >= 0 else None
             for k in keys if k in metrics
         }
         out.update(split='test', images=self.manifest['counts']['test']
