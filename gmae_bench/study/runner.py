@@ -54,10 +54,14 @@ SMALL_FILES = ('study.json', 'study_eval.json', 'study_time.json',
 def copy_small_files(src: str, dest: str) -> List[str]:
     """Copy a study's small files from ``src`` to ``dest`` (same layout):
     :data:`SMALL_FILES` and each run's dumped config (the ``.py`` beside
-    its results). Returns the paths written."""
+    its results), of finished runs only. Returns the paths written."""
     written = []
     for root, _, files in os.walk(src):
         rel = osp.relpath(root, src)
+        parts = [] if rel == '.' else rel.split(os.sep)
+        run_dir = osp.join(src, *parts[:3])  # <kind>/<name>/seed<s>
+        if len(parts) >= 3 and not osp.isfile(osp.join(run_dir, RESULT)):
+            continue  # unfinished: nothing of it is kept
         for name in sorted(files):
             run_config = (name.endswith('.py') and 'study_eval.json' in files)
             if name not in SMALL_FILES and not run_config:

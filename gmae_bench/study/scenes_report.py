@@ -17,6 +17,7 @@ import numpy as np
 from ..datasets.idx import FASHION_MNIST_CLASSES
 from ..engine.atomic_io import write_figure_atomic, write_text_atomic
 from .report import markdown, read_results, stat, write_csv
+from .scenes import SAMPLES
 from .scenes_plan import ENCODERS, LABELS
 
 TASK_COLUMNS = [  # column, kind, key, digits
@@ -175,7 +176,8 @@ def plot_tasks(results: List[dict], path: str) -> bool:
     for name in ROW_ORDER:
         d = _load(results, 'det', name)
         if d is not None:
-            rows.append((f'{LABELS[name]}\nMask R-CNN', _detections(d)))
+            rows.append((f'{LABELS[name]}\nMask R-CNN (score >= 0.3)',
+                         _detections(d, SAMPLES)))
         s = _load(results, 'seg', name)
         if s is not None:
             rows.append((f'{LABELS[name]}\nUperNet',
@@ -189,11 +191,11 @@ def plot_tasks(results: List[dict], path: str) -> bool:
     return _grid(rows, path, detections=True)
 
 
-def _detections(d) -> list:
-    """Per image a dict of boxes / labels / masks (drawn by _grid)."""
-    n = int(d['image'].max()) + 1 if len(d['image']) else 0
+def _detections(d, n: int) -> list:
+    """Per image (``n`` of them) a dict of the boxes / labels / masks
+    kept for the figure (drawn by _grid); an image may have none."""
     out = []
-    for i in range(max(n, 1)):
+    for i in range(n):
         k = d['image'] == i
         out.append(dict(boxes=d['boxes'][k], labels=d['labels'][k],
                         masks=d['masks'][k], scores=d['scores'][k]))
