@@ -13,6 +13,6 @@ cd "$ROOT"
 scripts/setup_env.sh
 export MPLBACKEND=Agg
 "$VPY" tools/study.py --scale demo --jobs 2 --work-dir work_dirs/demo "$@"
-echo "[demo] pictures: work_dirs/demo/report/samples.png (inputs, masked" \
-     "inputs, reconstructions, GMAE's nearest-K depth layers)," \
-     "work_dirs/demo/report/main_bars.png; tables: work_dirs/demo/report/tables.md"
+echo "[demo] the pictures are the files written above: samples.png (inputs," \
+     "masked inputs, reconstructions, GMAE's nearest-K depth layers) and" \
+     "main_bars.png, beside tables.md (default folder work_dirs/demo/report)"

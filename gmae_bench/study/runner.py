@@ -516,9 +516,12 @@ class Study:
         if todo and every:
             left = sum(
                 float(np.mean(costs.get(kind, every))) for kind in todo)
-            text += (f', about {left / max(workers, 1) / 3600:.1f} h left '
-                     f'(from the measured cost of {len(every)} finished '
-                     f'run(s), {max(workers, 1)} worker(s))')
+            left /= max(workers, 1)
+            when = (f'{left / 3600:.1f} h' if left >= 3600 else
+                    f'{max(1, round(left / 60))} min')
+            text += (f', about {when} left (from the measured cost of '
+                     f'{len(every)} finished run(s), {max(workers, 1)} '
+                     'worker(s))')
         return text
 
     def work(self, limit: Optional[int] = None,
