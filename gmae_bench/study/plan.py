@@ -178,6 +178,12 @@ class Run:
                 return stem[len(prefix):]
         return None
 
+    def pretraining(self) -> Optional['Run']:
+        """The pretraining a fine-tuning starts from (None: none)."""
+        if self.kind == 'finetune' and self.name != 'scratch':
+            return Run('pretrain', self.name, self.seed)
+        return None
+
     def config(self) -> Optional[str]:
         if self.kind == 'finetune':
             return osp.join(CONFIG_DIR, 'vit_finetune_fmnist.py')

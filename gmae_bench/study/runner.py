@@ -63,7 +63,7 @@ def copy_small_files(src: str, dest: str) -> List[str]:
         if len(parts) >= 3 and not osp.isfile(osp.join(run_dir, RESULT)):
             continue  # unfinished: nothing of it is kept
         for name in sorted(files):
-            run_config = (name.endswith('.py') and 'study_eval.json' in files)
+            run_config = name.endswith('.py') and RESULT in files
             if name not in SMALL_FILES and not run_config:
                 continue
             with open(osp.join(root, name), 'rb') as f:
@@ -242,7 +242,7 @@ class Study:
             opts = dict(max_epochs=s.finetune_epochs, **s.finetune_options)
             if run.name != 'scratch':
                 opts['pretrained'] = self.final_checkpoint(
-                    Run('pretrain', run.name, run.seed))
+                    run.pretraining())
         else:
             opts = dict(max_epochs=s.pretrain_epochs, **s.pretrain_options)
         opts['randomness.seed'] = run.seed
@@ -367,6 +367,10 @@ class Study:
             scene = model.head.scene(*x.shape[-2:])
             for k, img in first_k(full['gaussians'], scene, FIRST_K).items():
                 arrays[f'first_{k}'] = img.clamp(0, 1).cpu().numpy()
+        self.write_samples(run, arrays)
+
+    def write_samples(self, run: Run, arrays: Dict[str, np.ndarray]) -> None:
+        """The arrays of the run's figures, as ``samples.npz``."""
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)
         write_bytes_atomic(
@@ -412,18 +416,24 @@ class Study:
         return osp.join(run.work_dir(self.work_dir), RESULT)
 
     def step(self, run: Run) -> bool:
-        """Train and / or evaluate one run; False if it was finished."""
+        """Train and / or evaluate one run; False if it was finished. A run
+        whose pretraining checkpoint is gone (a fresh checkout keeps only
+        the small files) trains that pretraining again first."""
         path = self.result_path(run)
         if self.finished(run):
             return False
-        if run.kind in ('pretrain', 'finetune'):
+        dep = self.dependency(run)
+        if dep is not None and not osp.isfile(self.final_checkpoint(dep)):
+            rel = osp.relpath(dep.work_dir(self.work_dir), self.work_dir)
+            self.log(f'[study] {rel}: checkpoint not here (a fresh '
+                     'checkout): training it again')
+            self.train(dep)
+        if run.kind != 'random':  # the random-init encoder trains nothing
             self.train(run)
         start = time.time()
         self.log('[study] evaluate ' +
                  osp.relpath(osp.dirname(path), self.work_dir))
-        result = (
-            self.finetune_result(run)
-            if run.kind == 'finetune' else self.evaluate_encoder(run))
+        result = self.evaluate(run)
         result.update(
             kind=run.kind,
             name=run.name,
@@ -431,9 +441,14 @@ class Study:
             seed=run.seed,
             ablation=run.ablation)
         self._record(run, 'eval_s', time.time() - start)
-        os.makedirs(osp.dirname(path), exist_ok=True)
         write_json_atomic(result, path)
         return True
+
+    def evaluate(self, run: Run) -> Dict[str, object]:
+        """The scores of one trained run (its ``study_eval.json``)."""
+        if run.kind == 'finetune':
+            return self.finetune_result(run)
+        return self.evaluate_encoder(run)
 
     # ------------------------------------------------------------------
     # scheduling: one process, or several workers sharing the plan
@@ -558,10 +573,8 @@ class Study:
         return done
 
     def dependency(self, run: Run) -> Optional[Run]:
-        """The pretraining a fine-tuning run starts from (None: none)."""
-        if run.kind == 'finetune' and run.name != 'scratch':
-            return Run('pretrain', run.name, run.seed)
-        return None
+        """The pretraining a run starts from (None: none)."""
+        return run.pretraining()
 
     def run(self, limit: Optional[int] = None, jobs: int = 1) -> int:
         """Every unfinished run of the plan, in this process (``jobs=1``)

@@ -15,16 +15,13 @@ A run with a ``study_eval.json`` is finished. A downstream run whose
 pretraining checkpoint is gone (a fresh checkout keeps only the small
 files) trains that pretraining again first.
 """
-import io
 import os.path as osp
-import time
 from typing import Dict, List
 
 import numpy as np
 import torch
 
 from ..datasets import scenes as scene_data
-from ..engine.atomic_io import write_bytes_atomic, write_json_atomic
 from .evaluate import reconstruction_mse
 from .data import to_pixels
 from .runner import Study, StudyError
@@ -67,16 +64,24 @@ class ScenesStudy(Study):
             self._data = d
         return self._data
 
+    def _scale_options(self, run: SceneRun) -> Dict[str, object]:
+        """The scale's --cfg-options for the run's kind, and the set."""
+        s = self.scale
+        options = {
+            'pretrain': s.pretrain_options,
+            'det': s.det_options,
+            'seg': s.seg_options
+        }[run.kind]
+        return dict(options, data_root=self.scenes_dir + '/')
+
     def _train_options(self, run: SceneRun) -> Dict[str, object]:
         s = self.scale
-        opts: Dict[str, object] = dict(data_root=self.scenes_dir + '/')
+        opts = self._scale_options(run)
         if run.kind == 'pretrain':
-            opts.update(max_epochs=s.pretrain_epochs, **s.pretrain_options)
+            opts['max_epochs'] = s.pretrain_epochs
         else:
             iters = s.det_iters if run.kind == 'det' else s.seg_iters
-            opts.update(max_iters=iters,
-                        **(s.det_options if run.kind == 'det' else
-                           s.seg_options))
+            opts['max_iters'] = iters
             dep = run.pretraining()
             if dep is not None:
                 opts['pretrained'] = self.final_checkpoint(dep)
@@ -87,9 +92,7 @@ class ScenesStudy(Study):
         return opts
 
     def _test_options(self, run: SceneRun) -> Dict[str, object]:
-        opts = dict(data_root=self.scenes_dir + '/')
-        opts.update(self.scale.det_options if run.kind ==
-                    'det' else self.scale.seg_options)
+        opts = self._scale_options(run)
         opts.pop('train_dataloader.batch_size', None)
         return opts
 
@@ -101,45 +104,15 @@ class ScenesStudy(Study):
             self.scale.det_iters if run.kind == 'det' else self.scale.seg_iters)
         return osp.join(wd, f'iter_{iters}.pth')
 
-    def model(self, run: SceneRun):
-        """The run's pretrained MaskedAutoencoder."""
-        from mmengine.logging import MMLogger
-
-        from ..apis import init_model
-        MMLogger.get_current_instance().setLevel('WARNING')
-        opts = dict(self.scale.pretrain_options)
-        opts.pop('train_dataloader.batch_size', None)
-        device = 'cuda' if torch.cuda.is_available() else 'cpu'
-        return init_model(
-            run.config(),
-            self.final_checkpoint(run),
-            device=device,
-            cfg_options=opts or None)
-
     # ------------------------------------------------------------------
-    def step(self, run: SceneRun) -> bool:
-        if self.finished(run):
-            return False
-        dep = run.pretraining()
-        if dep is not None and not osp.isfile(self.final_checkpoint(dep)):
-            self.log(f'[study] {osp.relpath(dep.work_dir(self.work_dir), self.work_dir)}'
-                     ': checkpoint not here (a fresh checkout): training it '
-                     'again')
-            self.train(dep)
-        self.train(run)
-        start = time.time()
-        wd = run.work_dir(self.work_dir)
-        self.log(f'[study] evaluate {osp.relpath(wd, self.work_dir)}')
-        if run.kind == 'pretrain':
-            result = self.evaluate_pretraining(run)
-        else:
-            result = self.evaluate_task(run)
-        result.update(kind=run.kind, name=run.name, method=run.method,
-                      seed=run.seed, ablation=run.ablation,
-                      data_digest=self.manifest['digest'])
-        self._record(run, 'eval_s', time.time() - start)
-        write_json_atomic(result, self.result_path(run))
-        return True
+    def evaluate(self, run: SceneRun) -> Dict[str, object]:
+        """Zero-shot scores of a pretraining, test scores of a task run;
+        each result names the scene set it was measured on."""
+        result = (
+            self.evaluate_pretraining(run)
+            if run.kind == 'pretrain' else self.evaluate_task(run))
+        result['data_digest'] = self.manifest['digest']
+        return result
 
     def evaluate_pretraining(self, run: SceneRun) -> Dict[str, object]:
         d = self.data()
@@ -174,14 +147,7 @@ class ScenesStudy(Study):
             arrays['layers'] = visible_layer_map(full['gaussians'], scene,
                                                  SEGMENT_LAYERS,
                                                  TAU).cpu().numpy()
-        self._write_npz(arrays, run)
-
-    def _write_npz(self, arrays: Dict[str, np.ndarray], run: SceneRun) -> None:
-        buf = io.BytesIO()
-        np.savez_compressed(buf, **arrays)
-        write_bytes_atomic(buf.getvalue(),
-                           osp.join(run.work_dir(self.work_dir),
-                                    'samples.npz'))
+        self.write_samples(run, arrays)
 
     def evaluate_task(self, run: SceneRun) -> Dict[str, object]:
         """tools/test.py on the last checkpoint (COCO AP or mIoU on the
@@ -238,13 +204,7 @@ class ScenesStudy(Study):
                 r.pred_sem_seg.data[0].numpy().astype(np.uint8)
                 for r in inference_model(model, names)
             ]))
-        self._write_npz(arrays, run)
-
-    def finished(self, run: SceneRun) -> bool:
-        return osp.isfile(self.result_path(run))
-
-    def dependency(self, run: SceneRun):
-        return run.pretraining()
+        self.write_samples(run, arrays)
 
     def finalize(self) -> None:
         """The model-free rows and the data set's identity, once."""
