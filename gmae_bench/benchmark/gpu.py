@@ -10,16 +10,13 @@ import time
 
 import torch
 
+from .timing import RenderClock, sync
+
 
 def amp_dtype(device: str):
     if not device.startswith('cuda'):
         return None  # CPU: fp32, as the tools train there
     return torch.float16
-
-
-def sync(device: str) -> None:
-    if device.startswith('cuda'):
-        torch.cuda.synchronize()
 
 
 def peak_reset(device: str) -> None:
@@ -37,7 +34,6 @@ def peak_gib(device: str) -> float:
 def pretrain_steps(config: str, batch: int, args) -> dict:
     """Median step of a pretraining config's model at ``batch``."""
     from ..apis import init_model
-    from .timing import RenderClock
     model = init_model(config, device=args.device).train()
     size = model.backbone.img_size
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95))
