@@ -3,7 +3,7 @@ the tables and figures (tools/compare.py).
 
     python tools/study.py [--study {fmnist,scenes}] --scale {ci,cpu,gpu}
         [--work-dir DIR] [--jobs 2] [--out DIR] [--limit N]
-        [--no-report | --report-only]
+        [--only KIND[,KIND]] [--no-report | --report-only]
 
 fmnist: classification of Fashion-MNIST items (docs/results.md); scenes:
 Mask R-CNN, UperNet and zero-shot layering on Fashion-MNIST scenes
@@ -55,6 +55,12 @@ def main(argv=None) -> None:
         default=None,
         help='stop after this many runs (the rest stay to do)')
     p.add_argument(
+        '--only',
+        default=None,
+        help='train only runs of these kinds, comma-separated (fmnist: '
+        'pretrain, random, finetune; scenes: pretrain, det, seg); the '
+        'others stay to do and the report still covers every finished run')
+    p.add_argument(
         '--jobs',
         type=int,
         default=1,
@@ -78,18 +84,19 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     work_dir = args.work_dir or (
         WORK_DIRS[args.study] + ('_ci' if args.scale == 'ci' else ''))
+    kinds = [k for k in (args.only or '').split(',') if k] or None
     start = time.time()
     try:
         study = STUDIES[args.study](args.scale, work_dir, args.data
                                     or DATA[args.study])
         if args.worker:
-            study.work(args.limit, args.jobs)
+            study.work(args.limit, args.jobs, kinds)
             return
         if args.report_only:
             study.finalize()
             done = 0
         else:
-            done = study.run(args.limit, args.jobs)
+            done = study.run(args.limit, args.jobs, kinds)
     except (StudyError, FileNotFoundError, ValueError) as e:
         raise SystemExit(f'study: {e}') from e
     print(f'[study] {done} run(s) done in {time.time() - start:.0f} s')

@@ -23,7 +23,7 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -539,20 +539,34 @@ class Study:
                      'worker(s))')
         return text
 
+    def check_kinds(self, kinds: Optional[Sequence[str]]) -> None:
+        """Refuse ``--only`` kinds the plan does not have, naming them."""
+        known = sorted({run.kind for run in self.plan()})
+        unknown = sorted(set(kinds or ()) - set(known))
+        if unknown:
+            raise StudyError(f'--only {",".join(unknown)}: no such run kind '
+                             f'in the {self.name} study (its kinds: '
+                             f'{", ".join(known)})')
+
     def work(self, limit: Optional[int] = None,
-             workers: int = 1) -> List[Run]:
+             workers: int = 1,
+             kinds: Optional[Sequence[str]] = None) -> List[Run]:
         """Take unfinished, unclaimed runs of the plan one by one until
         none is left (waiting while other workers hold the last ones);
-        after each, print the progress of the whole plan."""
+        after each, print the progress of the whole plan. ``kinds``: take
+        only runs of these kinds (the others stay to do)."""
+        self.check_kinds(kinds)
         done: List[Run] = []
         while limit is None or len(done) < limit:
             waiting = False
             progressed = False
             for run in self.plan():
-                if self.finished(run):
+                if self.finished(run) or (kinds and run.kind not in kinds):
                     continue
                 dep = self.dependency(run)
                 if dep is not None and not self.finished(dep):
+                    if kinds and dep.kind not in kinds:
+                        continue  # its pretraining is left out: not now
                     waiting = True  # its pretraining is not done yet
                     continue
                 if not self._lock(run):
@@ -576,24 +590,31 @@ class Study:
         """The pretraining a run starts from (None: none)."""
         return run.pretraining()
 
-    def run(self, limit: Optional[int] = None, jobs: int = 1) -> int:
-        """Every unfinished run of the plan, in this process (``jobs=1``)
-        or in ``jobs`` worker processes with ``cores / jobs`` threads each
-        (small models use two 1-thread processes better than one 2-thread
-        one). Returns the number of runs done."""
+    def run(self,
+            limit: Optional[int] = None,
+            jobs: int = 1,
+            kinds: Optional[Sequence[str]] = None) -> int:
+        """Every unfinished run of the plan (of ``kinds`` only, if given),
+        in this process (``jobs=1``) or in ``jobs`` worker processes with
+        ``cores / jobs`` threads each (small models use two 1-thread
+        processes better than one 2-thread one). Returns the number of
+        runs done."""
+        self.check_kinds(kinds)
         start = time.time()
         session = dict(
             started=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
             revision=git_revision(self.repo),
             machine=machine(),
             jobs=jobs)
+        if kinds:
+            session['only'] = sorted(kinds)
         self.index['sessions'].append(session)
         self._save_index()
         self.log(f'[study] {self.progress(jobs)}')
         if jobs <= 1:
-            count = len(self.work(limit))
+            count = len(self.work(limit, kinds=kinds))
         else:
-            count = self._spawn_workers(jobs, limit)
+            count = self._spawn_workers(jobs, limit, kinds)
         self.finalize()
         session['wall_s'] = time.time() - start
         self._save_index()
@@ -634,7 +655,8 @@ class Study:
             train_images=len(train),
             test_images=len(test))
 
-    def _spawn_workers(self, jobs: int, limit: Optional[int]) -> int:
+    def _spawn_workers(self, jobs: int, limit: Optional[int],
+                       kinds: Optional[Sequence[str]] = None) -> int:
         threads = max(1, (os.cpu_count() or 1) // jobs)
         env = dict(
             os.environ,
@@ -650,6 +672,8 @@ class Study:
         ]
         if limit is not None:
             cmd += ['--limit', str(limit)]
+        if kinds:
+            cmd += ['--only', ','.join(kinds)]
         before = sum(self.finished(r) for r in self.plan())
         procs = [
             subprocess.Popen(cmd, cwd=self.repo, env=env) for _ in range(jobs)

@@ -83,15 +83,19 @@ SCALES: Dict[str, ScenesScale] = {
         seeds=(0, 1, 2),
         ablation_seeds=(0, ),
         ablation_tasks=False),
-    # one GPU: the same data and model, longer schedules, AMP (not run
-    # yet: its sizes are to be checked against 10 minutes on one H200)
+    # one GPU: the cpu scale's sizes with AMP. Measured on one H200
+    # (docs/results_scenes.md, per-run costs): 3-4 s per pretraining
+    # epoch, 0.205 s per Mask R-CNN and 0.032 s per UperNet iteration
+    # (these tiny models leave the GPU waiting on the CPU side), so even
+    # these sizes take about an hour of training one run at a time; not
+    # run yet.
     'gpu':
     ScenesScale(
         'gpu',
         data='cpu',
-        pretrain_epochs=200,
-        det_iters=6000,
-        seg_iters=6000,
+        pretrain_epochs=30,
+        det_iters=800,
+        seg_iters=1000,
         seeds=(0, 1, 2),
         ablation_seeds=(0, ),
         amp=True),

@@ -266,3 +266,24 @@ def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
     again = Study('ci', str(tmp_path / 'fresh'), str(DATA / 'fashion_mnist'),
                   log=logs.append)
     assert len(logs) == 1 and again.finished(run)  # copied once only
+
+
+def test_only_takes_runs_of_the_named_kinds(tmp_path, monkeypatch):
+    study = _study(tmp_path)
+    taken = []
+    monkeypatch.setattr(study, 'step', lambda run: taken.append(run) or True)
+    monkeypatch.setattr(study, 'finished', lambda run: run in taken)
+    monkeypatch.setattr(study, 'progress', lambda workers=1: '')
+    study.work(kinds=['pretrain'])
+    assert taken and {r.kind for r in taken} == {'pretrain'}
+    assert len(taken) == sum(r.kind == 'pretrain' for r in study.plan())
+    # runs whose pretraining is left out are not waited for
+    study.work(kinds=['finetune'])
+    assert {r.kind for r in taken} == {'pretrain', 'finetune'}
+
+
+def test_only_refuses_a_kind_the_study_lacks(tmp_path):
+    study = _study(tmp_path)
+    with pytest.raises(StudyError, match=r'--only det: no such run kind.*'
+                       r'finetune'):
+        study.run(kinds=['det'])
