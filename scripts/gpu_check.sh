@@ -12,9 +12,10 @@
 #      the table goes to work_dirs/gpu_check.md (device named in it).
 # Without a CUDA device it says so and exits 2.
 # GMAE_SETUP=skip PYTHON=/path/to/python: skip step 1 and use an environment
-# prepared otherwise (a node without a package index: the pinned wheels
-# installed from a wheel folder, mmcv built there with its CUDA ops);
-# scripts/check_cuda.py then checks it instead.
+# prepared otherwise (a node without a package index: scripts/
+# offline_wheels.sh gathers the wheels, scripts/offline_install.sh installs
+# them there and builds mmcv's CUDA ops); scripts/check_cuda.py then checks
+# it instead.
 set -euo pipefail
 source "$(dirname "$0")/venv.sh"  # ROOT, VENV, VPY
 cd "$ROOT"
