@@ -3,6 +3,7 @@ only in mmdetection's source tree, so gmae_bench carries its own)."""
 from typing import List, Optional, Sequence, Tuple
 
 import torch.nn.functional as F
+from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
@@ -20,10 +21,14 @@ class LayerNorm2d(nn.LayerNorm):
         return super().forward(x).permute(0, 3, 1, 2)
 
 
-def conv_ln(cin: int, cout: int, k: int) -> nn.Sequential:
+# ViTDet's pyramid norm; mmdet's ViTDet configs pass the same as norm_cfg
+LN2D = dict(type='gmae_bench.LN2d', eps=1e-6)
+
+
+def conv_norm(cin: int, cout: int, k: int, norm_cfg: dict) -> nn.Sequential:
     return nn.Sequential(
         nn.Conv2d(cin, cout, k, padding=k // 2, bias=False),
-        LayerNorm2d(cout, eps=1e-6))
+        build_norm_layer(norm_cfg, cout)[1])
 
 
 @MODELS.register_module()
@@ -34,6 +39,8 @@ class SimpleFPN(BaseModule):
         in_channels: ViT width D.
         out_channels: Pyramid width (256 for Mask R-CNN).
         num_outs: 4 or 5 levels.
+        norm_cfg: mmcv norm of the 4x path and of every lateral and output
+            conv (ViTDet: LayerNorm over channels, the default).
     Shapes: [B, D, H/16, W/16] -> tuple of [B, out_channels, H/s, W/s].
     """
 
@@ -41,23 +48,27 @@ class SimpleFPN(BaseModule):
                  in_channels: int = 768,
                  out_channels: int = 256,
                  num_outs: int = 5,
+                 norm_cfg: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_outs not in (4, 5):
             raise ValueError(f'neck.num_outs must be 4 or 5, got {num_outs}')
+        norm_cfg = dict(LN2D if norm_cfg is None else norm_cfg)
         D = in_channels
         self.num_outs = num_outs
         self.fpn1 = nn.Sequential(  # 4x up
-            nn.ConvTranspose2d(D, D // 2, 2, 2), LayerNorm2d(D // 2, eps=1e-6),
-            nn.GELU(), nn.ConvTranspose2d(D // 2, D // 4, 2, 2))
+            nn.ConvTranspose2d(D, D // 2, 2, 2),
+            build_norm_layer(norm_cfg, D // 2)[1], nn.GELU(),
+            nn.ConvTranspose2d(D // 2, D // 4, 2, 2))
         self.fpn2 = nn.ConvTranspose2d(D, D // 2, 2, 2)  # 2x up
         self.fpn3 = nn.Identity()  # 1x
         self.fpn4 = nn.MaxPool2d(2, 2)  # 2x down
         widths: Sequence[int] = (D // 4, D // 2, D, D)
         self.lateral_convs = nn.ModuleList(
-            conv_ln(w, out_channels, 1) for w in widths)
+            conv_norm(w, out_channels, 1, norm_cfg) for w in widths)
         self.fpn_convs = nn.ModuleList(
-            conv_ln(out_channels, out_channels, 3) for _ in widths)
+            conv_norm(out_channels, out_channels, 3, norm_cfg)
+            for _ in widths)
 
     def init_weights(self) -> None:
         """mmcv ``ConvModule``'s init for the lateral and output convs, as

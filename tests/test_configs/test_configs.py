@@ -280,3 +280,32 @@ def test_scenes_downstream_configs_share_the_model_and_differ_in_init():
             if name != 'random':
                 assert cfg.model.backbone.init_cfg.checkpoint == \
                     cfg.pretrained and name in cfg.pretrained
+
+
+def test_scenes_pyramid_keeps_a_tokens_scale():
+    """The scenes' Mask R-CNN normalises its pyramid and heads with
+    GroupNorm: a per-pixel LayerNorm (ViTDet's) maps a token and the same
+    token scaled to one output, which erased the items' appearance on
+    these black-canvas scenes (docs/results_scenes.md, finding 1)."""
+    import torch
+    from mmengine.registry import DefaultScope
+    pytest.importorskip('mmdet')
+    from mmdet.registry import MODELS
+
+    import gmae_bench.models  # noqa: F401
+    cfg = Config.fromfile(
+        str(CONFIGS / 'scenes/mask-rcnn_vit-p8_random-init_scenes.py'))
+    roi = cfg.model.roi_head
+    assert roi.bbox_head.norm_cfg.type == roi.mask_head.norm_cfg.type == \
+        cfg.model.neck.norm_cfg.type == 'GN'
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        neck = MODELS.build(cfg.model.neck)
+        ln_neck = MODELS.build(dict(cfg.model.neck, norm_cfg=None))
+    torch.manual_seed(0)
+    tokens = torch.randn(2, cfg.model.neck.in_channels, 8, 8)
+    scaled = tokens.clone()
+    scaled[:, :, 3, 3] *= 3  # one token three times as large
+    for fpn, differs in ((neck, True), (ln_neck, False)):
+        a = fpn.lateral_convs[2](tokens)[:, :, 3, 3]
+        b = fpn.lateral_convs[2](scaled)[:, :, 3, 3]
+        assert (not torch.allclose(a, b, atol=1e-4)) == differs
