@@ -16,10 +16,11 @@ channels = 64
 # over channels, in the pyramid and both heads: on these black-canvas
 # scenes this ViT's tokens carry an item's appearance largely in each
 # token's scale, which a per-pixel LayerNorm divides away. Measured
-# (docs/results_scenes.md, finding 1): a linear probe on RoI features of
-# the true boxes reads the class at 42-49 % from the tokens and 17-21 %
-# after a per-pixel LayerNorm (chance 10 %), and with LayerNorm the RoI
-# classifier never left the class prior; GroupNorm keeps 42-50 %.
+# (tools/roi_probe.py; docs/results_scenes.md, finding 1): a linear probe
+# on RoI features of the true boxes reads the class at 42-48 % from the
+# tokens and 17-21 % after a per-pixel LayerNorm (chance 10 %), and with
+# LayerNorm the RoI classifier never left the class prior; GroupNorm
+# keeps 42-49 %.
 norm_cfg = dict(type='GN', num_groups=32, requires_grad=True)
 model = dict(
     data_preprocessor=dict(pad_size_divisor=32),
