@@ -31,16 +31,11 @@ GSPLAT=$!
 # architecture and Python installs it in seconds
 BUILT="$DIR/cuda-sm${ARCH//./}"
 if ! ls "$BUILT"/mmcv-2.1.0-*.whl >/dev/null 2>&1; then
-  SRC=$(mktemp -d)
-  tar xzf "$DIR/mmcv-2.1.0.tar.gz" -C "$SRC"
-  # torch >= 2.10 headers need C++20; mmcv asks for C++17
-  sed -i 's/-std=c++17/-std=c++20/g' "$SRC/mmcv-2.1.0/setup.py"
   PURE=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   for inc in "$PURE"/nvidia/*/include; do [ -d "$inc" ] && export CPATH="$inc${CPATH:+:$CPATH}"; done
   export CUDA_HOME=${CUDA_HOME:-$(dirname "$(dirname "$(command -v nvcc)")")}
-  (cd "$SRC/mmcv-2.1.0" && MMCV_WITH_OPS=1 FORCE_CUDA=1 MAX_JOBS=$JOBS TORCH_CUDA_ARCH_LIST=$ARCH \
-    CFLAGS=-g0 CXXFLAGS=-g0 "$PY" -m pip wheel -q --no-build-isolation --no-deps . -w "$BUILT")
-  rm -rf "$SRC"
+  FORCE_CUDA=1 MAX_JOBS=$JOBS TORCH_CUDA_ARCH_LIST=$ARCH \
+    bash "$ROOT/scripts/build_mmcv.sh" "$PY" "$DIR/mmcv-2.1.0.tar.gz" "$BUILT"
 fi
 "$PY" -m pip install -q --no-index --no-deps --no-compile --upgrade --target "$SITE" "$BUILT"/mmcv-2.1.0-*.whl
 wait "$GSPLAT" || { echo "offline_install: gsplat's CUDA extension did not build" >&2; exit 1; }

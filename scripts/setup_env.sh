@@ -79,14 +79,9 @@ if [ -z "$MMCV_WHL" ]; then
   log "building mmcv $MMCV_VERSION with $KIND ops ($JOBS jobs; CPU: ~8 min on 2 cores)"
   SRC=$(mktemp -d)
   "$VPY" -m pip download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$SRC"
-  tar xzf "$SRC/mmcv-$MMCV_VERSION.tar.gz" -C "$SRC"
-  # torch 2.14 headers need C++20 (host compiler and nvcc); mmcv asks for C++17.
-  sed -i 's/-std=c++17/-std=c++20/g' "$SRC/mmcv-$MMCV_VERSION/setup.py"
   FORCE=0; [ "$BUILD" = cuda ] && FORCE=1
-  # --no-build-isolation: with isolation pip builds WITHOUT ops (no torch
-  # in the isolated env) and silently returns that broken wheel.
-  (cd "$SRC/mmcv-$MMCV_VERSION" && MMCV_WITH_OPS=1 FORCE_CUDA=$FORCE MAX_JOBS=$JOBS \
-    CFLAGS=-g0 CXXFLAGS=-g0 "$VPY" -m pip wheel -q --no-build-isolation --no-deps . -w "$WHEELS")
+  FORCE_CUDA=$FORCE MAX_JOBS=$JOBS bash "$ROOT/scripts/build_mmcv.sh" "$VPY" \
+    "$SRC/mmcv-$MMCV_VERSION.tar.gz" "$WHEELS"
   rm -rf "$SRC"
   MMCV_WHL=$(ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl | head -n1)
 fi

@@ -49,7 +49,7 @@ def test_launcher_uses_gmae_venv(outside_venv, script):
 
 
 # offline_install.sh sets up a GPU node's own image Python (no venv there)
-NOT_VENV = {'venv.sh', 'offline_install.sh'}
+NOT_VENV = {'venv.sh', 'offline_install.sh', 'build_mmcv.sh'}
 
 
 def test_no_launcher_names_the_default_venv():
