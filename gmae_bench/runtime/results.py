@@ -229,6 +229,24 @@ def find_runs(paths: List[str]) -> List[Run]:
     return runs
 
 
+SPLIT_NAMES = ('train', 'val', 'validation', 'test')
+
+
+def split_of_files(cfg) -> Optional[str]:
+    """The split a dataset's annotation file or image folder is named after
+    (``annotations/test.json`` -> test, ``images/validation`` ->
+    validation), None when neither is."""
+    prefix = cfg.get('data_prefix') or {}
+    paths = [cfg.get('ann_file') or '']
+    paths += [v for v in prefix.values() if isinstance(v, str)]
+    for path in paths:
+        parts = [osp.splitext(q)[0] for q in path.replace('\\', '/').split('/')]
+        for name in reversed([q for q in parts if q]):
+            if name in SPLIT_NAMES:
+                return name
+    return None
+
+
 def describe_test_set(dataset, cfg) -> dict:
     """What a test run scored: the split and the number of images (for
     ``test_metrics.json``). mmpretrain 1.2.0's (Fashion-)MNIST reads the
@@ -238,6 +256,8 @@ def describe_test_set(dataset, cfg) -> dict:
     split = cfg.get('split')
     if type(inner).__name__ in ('MNIST', 'FashionMNIST'):
         split = 'test' if inner.test_mode else 'train'
+    if split is None:  # COCO / mmseg sets: named by their files
+        split = split_of_files(cfg)
     return dict(
         type=type(inner).__name__,
         split=split,

@@ -287,3 +287,21 @@ def test_only_refuses_a_kind_the_study_lacks(tmp_path):
     with pytest.raises(StudyError, match=r'--only det: no such run kind.*'
                        r'finetune'):
         study.run(kinds=['det'])
+
+
+def test_coco_and_mmseg_test_sets_name_their_split():
+    """Sets without a ``split`` key (CocoDataset, mmseg's) are named after
+    their annotation file or image folder."""
+    from mmengine.config import ConfigDict
+
+    from gmae_bench.runtime.results import split_of_files
+    assert split_of_files(ConfigDict(
+        ann_file='annotations/test.json',
+        data_prefix=dict(img='test/images/'))) == 'test'
+    assert split_of_files(ConfigDict(
+        data_prefix=dict(img_path='images/validation',
+                         seg_map_path='annotations/validation'))) == \
+        'validation'
+    assert split_of_files(ConfigDict(
+        ann_file='annotations/instances_val2017.json',
+        data_prefix=dict(img='val2017/'))) is None
