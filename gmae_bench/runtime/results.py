@@ -240,7 +240,8 @@ def split_of_files(cfg) -> Optional[str]:
     paths = [cfg.get('ann_file') or '']
     paths += [v for v in prefix.values() if isinstance(v, str)]
     for path in paths:
-        parts = [osp.splitext(q)[0] for q in path.replace('\\', '/').split('/')]
+        parts = path.replace('\\', '/').split('/')
+        parts = [osp.splitext(q)[0] for q in parts]
         for name in reversed([q for q in parts if q]):
             if name in SPLIT_NAMES:
                 return name
