@@ -18,16 +18,12 @@ the pyramid stays at its random initialisation either way.
 import argparse
 import json
 import os.path as osp
-import sys
 from typing import Dict, List, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from mmengine.config import DictAction
-
-if __package__ in (None, ''):
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 STAGES = ('tokens', 'tokens + LayerNorm', 'tokens + GroupNorm', 'pyramid')
 
