@@ -3,7 +3,7 @@ the tables and figures (tools/compare.py).
 
     python tools/study.py [--study {fmnist,scenes}] --scale {ci,cpu,gpu}
         [--work-dir DIR] [--jobs 2] [--out DIR] [--limit N]
-        [--only KIND[,KIND]] [--no-report | --report-only]
+        [--only KIND[/NAME[/seedS]][,...]] [--no-report | --report-only]
 
 fmnist: classification of Fashion-MNIST items (docs/results.md); scenes:
 Mask R-CNN, UperNet and zero-shot layering on Fashion-MNIST scenes
@@ -57,8 +57,9 @@ def main(argv=None) -> None:
     p.add_argument(
         '--only',
         default=None,
-        help='train only runs of these kinds, comma-separated (fmnist: '
-        'pretrain, random, finetune; scenes: pretrain, det, seg); the '
+        help='train only these runs, comma-separated, each KIND, KIND/NAME '
+        'or KIND/NAME/seedS (kinds: fmnist pretrain, random, finetune; '
+        'scenes pretrain, det, seg; e.g. det/gmae,seg/random/seed1); the '
         'others stay to do and the report still covers every finished run')
     p.add_argument(
         '--jobs',

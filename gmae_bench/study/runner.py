@@ -37,6 +37,7 @@ from .probes import extract_features, knn_accuracy, linear_probe
 
 RESULT = 'study_eval.json'
 TIMES = 'study_time.json'
+RETRAIN = 'study_retrain.json'
 LOCK = '.study_lock'
 SAMPLES = 8  # test images in the reconstruction / layer figures
 FIRST_K = (4, 8, 16, 32)
@@ -47,8 +48,21 @@ class StudyError(RuntimeError):
 
 
 SMALL_FILES = ('study.json', 'study_eval.json', 'study_time.json',
+               'study_retrain.json',
                'samples.npz', 'test_metrics.json', 'test_config.py',
                'scalars.json')
+
+
+def selects(run: Run, selectors: Sequence[str]) -> bool:
+    """Whether ``run`` is one of ``selectors``, each ``KIND``,
+    ``KIND/NAME`` or ``KIND/NAME/seedS`` (``det``, ``seg/gmae``,
+    ``det/random/seed1``)."""
+    parts = (run.kind, run.name, f'seed{run.seed}')
+    for sel in selectors:
+        want = sel.strip('/').split('/')
+        if tuple(want) == parts[:len(want)]:
+            return True
+    return False
 
 
 def copy_small_files(src: str, dest: str) -> List[str]:
@@ -258,9 +272,10 @@ class Study:
             if run.kind == 'finetune' else self.scale.pretrain_epochs)
         return osp.join(run.work_dir(self.work_dir), f'epoch_{epochs}.pth')
 
-    def train(self, run: Run) -> None:
+    def train(self, run: Run, phase: str = 'train_s') -> None:
         """tools/train.py on the run's config, resumed if it has
-        checkpoints; returns when the last epoch's checkpoint exists."""
+        checkpoints; returns when the last epoch's checkpoint exists. Its
+        wall time adds to ``phase`` of the run's timings."""
         wd = run.work_dir(self.work_dir)
         final = self.final_checkpoint(run)
         if osp.isfile(final):
@@ -274,7 +289,7 @@ class Study:
         start = time.time()
         code, log_path = self._tool(run, 'train.py', args, opts,
                                     'study_train.log')
-        self._record(run, 'train_s', time.time() - start)
+        self._record(run, phase, time.time() - start)
         if code != 0 or not osp.isfile(final):
             raise StudyError(
                 f'training {wd} failed (exit {code}); its output '
@@ -424,10 +439,7 @@ class Study:
             return False
         dep = self.dependency(run)
         if dep is not None and not osp.isfile(self.final_checkpoint(dep)):
-            rel = osp.relpath(dep.work_dir(self.work_dir), self.work_dir)
-            self.log(f'[study] {rel}: checkpoint not here (a fresh '
-                     'checkout): training it again')
-            self.train(dep)
+            self.retrain(dep)
         if run.kind != 'random':  # the random-init encoder trains nothing
             self.train(run)
         start = time.time()
@@ -443,6 +455,53 @@ class Study:
         self._record(run, 'eval_s', time.time() - start)
         write_json_atomic(result, path)
         return True
+
+    def retrain(self, run: Run) -> None:
+        """Train a finished run again whose checkpoint is gone (a fresh
+        checkout keeps only the small files); its results and training
+        time stay, the new training's time goes to ``retrain_s``."""
+        rel = osp.relpath(run.work_dir(self.work_dir), self.work_dir)
+        self.log(f'[study] {rel}: checkpoint not here (a fresh checkout): '
+                 'training it again')
+        self.train(run, phase='retrain_s')
+        self.check_retrained(run)
+
+    def check_retrained(self, run: Run) -> None:
+        """Score a retrained run again and write how far its scores lie
+        from the kept ones (``study_retrain.json``): zero when training is
+        reproducible on this machine, so the runs built on it start from
+        the encoder its own results describe."""
+        path = self.result_path(run)
+        if not osp.isfile(path):
+            return
+        with open(path) as f:
+            kept = json.load(f)
+        now = self.evaluate(run)
+        diffs = {
+            k: abs(now[k] - kept[k])
+            for k in set(now) & set(kept)
+            if isinstance(now[k], float) and isinstance(kept[k], float)
+        }
+        for k in set(now.get('zero_shot', {})) & set(
+                kept.get('zero_shot', {})):
+            diffs[f'zero_shot/{k}'] = abs(now['zero_shot'][k] -
+                                          kept['zero_shot'][k])
+        worst = max(diffs.values(), default=0.0)
+        log = osp.join(run.work_dir(self.work_dir), RETRAIN)
+        history = []
+        if osp.isfile(log):
+            with open(log) as f:
+                history = json.load(f)
+        history.append(
+            dict(
+                revision=git_revision(self.repo),
+                max_abs_diff=worst,
+                diffs=diffs,
+                scores=now))
+        write_json_atomic(history, log)
+        rel = osp.relpath(run.work_dir(self.work_dir), self.work_dir)
+        self.log(f'[study] {rel}: retrained scores differ from the kept '
+                 f'ones by at most {worst:.3g}')
 
     def evaluate(self, run: Run) -> Dict[str, object]:
         """The scores of one trained run (its ``study_eval.json``)."""
@@ -540,13 +599,18 @@ class Study:
         return text
 
     def check_kinds(self, kinds: Optional[Sequence[str]]) -> None:
-        """Refuse ``--only`` kinds the plan does not have, naming them."""
-        known = sorted({run.kind for run in self.plan()})
-        unknown = sorted(set(kinds or ()) - set(known))
+        """Refuse ``--only`` selectors that match no run of the plan,
+        naming them and the kinds there are."""
+        runs = self.plan()
+        unknown = [
+            k for k in kinds or () if not any(selects(r, [k]) for r in runs)
+        ]
         if unknown:
-            raise StudyError(f'--only {",".join(unknown)}: no such run kind '
-                             f'in the {self.name} study (its kinds: '
-                             f'{", ".join(known)})')
+            known = sorted({run.kind for run in runs})
+            raise StudyError(
+                f'--only {",".join(unknown)}: no such run in the '
+                f'{self.name} study (selectors are KIND[/NAME[/seedS]]; '
+                f'its kinds: {", ".join(known)})')
 
     def work(self, limit: Optional[int] = None,
              workers: int = 1,
@@ -561,14 +625,27 @@ class Study:
             waiting = False
             progressed = False
             for run in self.plan():
-                if self.finished(run) or (kinds and run.kind not in kinds):
+                if self.finished(run) or (kinds and not selects(run, kinds)):
                     continue
                 dep = self.dependency(run)
                 if dep is not None and not self.finished(dep):
-                    if kinds and dep.kind not in kinds:
+                    if kinds and not selects(dep, kinds):
                         continue  # its pretraining is left out: not now
                     waiting = True  # its pretraining is not done yet
                     continue
+                if dep is not None and not osp.isfile(
+                        self.final_checkpoint(dep)):
+                    # finished in an earlier checkout, checkpoint gone:
+                    # one worker trains it again while the others wait
+                    if not self._lock(dep):
+                        waiting = True
+                        continue
+                    try:
+                        self.retrain(dep)
+                    finally:
+                        self._unlock(dep)
+                    progressed = True
+                    break
                 if not self._lock(run):
                     waiting = True
                     continue

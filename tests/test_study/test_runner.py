@@ -284,9 +284,58 @@ def test_only_takes_runs_of_the_named_kinds(tmp_path, monkeypatch):
 
 def test_only_refuses_a_kind_the_study_lacks(tmp_path):
     study = _study(tmp_path)
-    with pytest.raises(StudyError, match=r'--only det: no such run kind.*'
+    with pytest.raises(StudyError, match=r'--only det: no such run in.*'
                        r'finetune'):
         study.run(kinds=['det'])
+    with pytest.raises(StudyError, match=r'--only pretrain/nope: no such'):
+        study.run(kinds=['pretrain', 'pretrain/nope'])
+
+
+def test_only_takes_named_runs_and_seeds():
+    from gmae_bench.study.runner import selects
+    run = Run('finetune', 'gmae_pretrain_fmnist', 1)
+    assert selects(run, ['finetune'])
+    assert selects(run, ['pretrain', 'finetune/gmae_pretrain_fmnist'])
+    assert selects(run, ['finetune/gmae_pretrain_fmnist/seed1/'])
+    assert not selects(run, ['finetune/gmae_pretrain_fmnist/seed0'])
+    assert not selects(run, ['finetune/gmae', 'pretrain'])
+
+
+def test_a_lost_checkpoint_is_trained_again_by_one_worker(tmp_path,
+                                                         monkeypatch):
+    """Two fine-tunings of one pretraining whose checkpoint is gone (a
+    fresh checkout): the pretraining is trained again once, under its
+    own lock, its time kept apart from the original training's."""
+    study = _study(tmp_path)
+    pre = Run('pretrain', 'gmae_pretrain_fmnist', 0)
+    fts = [r for r in study.plan() if r.pretraining() == pre]
+    assert fts
+    done = {pre}
+    trained = []
+
+    def fake_train(run, phase='train_s'):
+        trained.append((run, phase))
+        wd = tmp_path / run.kind / run.name / f'seed{run.seed}'
+        wd.mkdir(parents=True, exist_ok=True)
+        (wd / os.path.basename(study.final_checkpoint(run))).write_bytes(b'')
+
+    monkeypatch.setattr(study, 'train', fake_train)
+    monkeypatch.setattr(study, 'evaluate', lambda run: done.add(run) or {})
+    monkeypatch.setattr(study, 'finished', lambda run: run in done)
+    monkeypatch.setattr(study, 'progress', lambda workers=1: '')
+    real_lock = study._lock
+    # another worker holds the pretraining: its fine-tunings wait
+    monkeypatch.setattr(study, '_lock',
+                        lambda run: run != pre and real_lock(run))
+    monkeypatch.setattr('time.sleep', lambda s: (_ for _ in ()).throw(
+        TimeoutError('waited')))
+    with pytest.raises(TimeoutError):
+        study.work(kinds=['finetune/gmae_pretrain_fmnist/seed0'])
+    assert trained == []
+    monkeypatch.setattr(study, '_lock', real_lock)
+    study.work(kinds=['finetune/gmae_pretrain_fmnist/seed0'])
+    assert trained[0] == (pre, 'retrain_s')
+    assert [r for r, _ in trained].count(pre) == 1
 
 
 def test_coco_and_mmseg_test_sets_name_their_split():
