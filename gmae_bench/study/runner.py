@@ -30,6 +30,8 @@ import torch
 
 from ..engine.atomic_io import (write_bytes_atomic, write_json_atomic,
                                 write_torch_atomic)
+from ..utils.checkpoint import (load_checkpoint_file, state_dict_of,
+                                write_sha256_sidecar)
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
 from .plan import SCALES, Run, Scale, plan
@@ -38,6 +40,7 @@ from .probes import extract_features, knn_accuracy, linear_probe
 RESULT = 'study_eval.json'
 TIMES = 'study_time.json'
 RETRAIN = 'study_retrain.json'
+WEIGHTS = 'weights.pth'  # a finished pretraining's model weights, kept
 LOCK = '.study_lock'
 SAMPLES = 8  # test images in the reconstruction / layer figures
 FIRST_K = (4, 8, 16, 32)
@@ -48,7 +51,7 @@ class StudyError(RuntimeError):
 
 
 SMALL_FILES = ('study.json', 'study_eval.json', 'study_time.json',
-               'study_retrain.json',
+               'study_retrain.json', WEIGHTS, WEIGHTS + '.sha256',
                'samples.npz', 'test_metrics.json', 'test_config.py',
                'scalars.json')
 
@@ -172,13 +175,48 @@ class Study:
 
     def keep(self, dest: Optional[str] = None) -> List[str]:
         """Copy the small files of the work dir (results, timings, samples,
-        configs, scalar logs; no checkpoints, logs or caches) to ``dest``
-        (default: this scale's kept folder); returns the paths written."""
+        configs, scalar logs, the weights of finished pretrainings others
+        start from; no checkpoints, logs or caches) to ``dest`` (default:
+        this scale's kept folder); returns the paths written."""
         dest = dest or self.kept_dir()
         if dest is None:
             raise StudyError(f'the {self.scale.name!r} scale keeps no files '
                              'in the repository: pass a folder')
+        self.save_weights()
         return copy_small_files(self.work_dir, dest)
+
+    def weights_path(self, run: Run) -> str:
+        return osp.join(run.work_dir(self.work_dir), WEIGHTS)
+
+    def save_weights(self) -> List[str]:
+        """Write ``weights.pth`` (the model's state_dict alone, about 4 MB
+        at the CPU scales' size, with its ``.sha256``) beside the final
+        checkpoint of every finished pretraining that other runs start
+        from, so that a new checkout fine-tunes from the same encoder
+        instead of training it again. Returns the paths written."""
+        written = []
+        deps = {r.pretraining() for r in self.plan()} - {None}
+        for run in sorted(deps, key=self.plan().index):
+            final, path = self.final_checkpoint(run), self.weights_path(run)
+            if (not self.finished(run) or osp.isfile(path)
+                    or not osp.isfile(final)):
+                continue
+            sd = state_dict_of(load_checkpoint_file(final))
+            buf = io.BytesIO()
+            torch.save(dict(state_dict=sd, meta=dict(source=final)), buf)
+            write_bytes_atomic(buf.getvalue(), path)
+            write_sha256_sidecar(path, buf.getvalue(), write_bytes_atomic)
+            written.append(path)
+        return written
+
+    def pretrained_weights(self, run: Run) -> Optional[str]:
+        """What runs that start from pretraining ``run`` load: its final
+        checkpoint, else its kept ``weights.pth``; None if neither is
+        here (it must be trained again)."""
+        for path in (self.final_checkpoint(run), self.weights_path(run)):
+            if osp.isfile(path):
+                return path
+        return None
 
     def _open_index(self) -> dict:
         if osp.isfile(self.index_path):
@@ -255,7 +293,7 @@ class Study:
         if run.kind == 'finetune':
             opts = dict(max_epochs=s.finetune_epochs, **s.finetune_options)
             if run.name != 'scratch':
-                opts['pretrained'] = self.final_checkpoint(
+                opts['pretrained'] = self.pretrained_weights(
                     run.pretraining())
         else:
             opts = dict(max_epochs=s.pretrain_epochs, **s.pretrain_options)
@@ -328,7 +366,8 @@ class Study:
         opts = dict(self.scale.pretrain_options)
         opts.pop('train_dataloader.batch_size', None)
         torch.manual_seed(run.seed)
-        ckpt = None if run.kind == 'random' else self.final_checkpoint(run)
+        ckpt = None if run.kind == 'random' else (
+            self.pretrained_weights(run) or self.final_checkpoint(run))
         # evaluate where the training ran: on the GPU when there is one
         device = 'cuda' if torch.cuda.is_available() else 'cpu'
         return init_model(
@@ -438,7 +477,7 @@ class Study:
         if self.finished(run):
             return False
         dep = self.dependency(run)
-        if dep is not None and not osp.isfile(self.final_checkpoint(dep)):
+        if dep is not None and self.pretrained_weights(dep) is None:
             self.retrain(dep)
         if run.kind != 'random':  # the random-init encoder trains nothing
             self.train(run)
@@ -633,8 +672,7 @@ class Study:
                         continue  # its pretraining is left out: not now
                     waiting = True  # its pretraining is not done yet
                     continue
-                if dep is not None and not osp.isfile(
-                        self.final_checkpoint(dep)):
+                if dep is not None and self.pretrained_weights(dep) is None:
                     # finished in an earlier checkout, checkpoint gone:
                     # one worker trains it again while the others wait
                     if not self._lock(dep):

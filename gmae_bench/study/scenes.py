@@ -84,7 +84,7 @@ class ScenesStudy(Study):
             opts['max_iters'] = iters
             dep = run.pretraining()
             if dep is not None:
-                opts['pretrained'] = self.final_checkpoint(dep)
+                opts['pretrained'] = self.pretrained_weights(dep)
             # tested once, by tools/test.py after training (mmengine's
             # IterBasedTrainLoop would validate at the last iteration too)
             opts['train_cfg.val_begin'] = iters + 1

@@ -242,6 +242,9 @@ def test_test_set_is_described_by_the_files_read():
 
 def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
                                                         monkeypatch):
+    import torch
+
+    from gmae_bench.utils.checkpoint import load_checkpoint_file
     work = tmp_path / 'work'
     study = Study('ci', str(work), str(DATA / 'fashion_mnist'))
     study._save_index()
@@ -250,22 +253,33 @@ def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
     wd.mkdir(parents=True)
     for name, data in (('study_eval.json', '{}'), ('study_time.json', '{}'),
                        ('gmae_pretrain_fmnist.py', 'x = 1'),
-                       ('epoch_2.pth', 'weights'), ('features.pt', 'cache'),
-                       ('study_train.log', 'log')):
+                       ('features.pt', 'cache'), ('study_train.log', 'log')):
         (wd / name).write_text(data)
+    torch.save(dict(state_dict=dict(w=torch.arange(3.)), optimizer=dict(
+        state=dict(m=torch.zeros(1000)))), wd / 'epoch_2.pth')
     kept = tmp_path / 'repo_runs'
     written = study.keep(str(kept))
     names = sorted(os.path.basename(p) for p in written)
+    # the weights a fine-tuning starts from are kept, without the optimiser
     assert names == ['gmae_pretrain_fmnist.py', 'study.json',
-                     'study_eval.json', 'study_time.json']
+                     'study_eval.json', 'study_time.json', 'weights.pth',
+                     'weights.pth.sha256']
     monkeypatch.setattr(Study, 'kept', {'ci': str(kept)})
     logs = []
     fresh = Study('ci', str(tmp_path / 'fresh'), str(DATA / 'fashion_mnist'),
                   log=logs.append)
-    assert fresh.finished(run) and 'continuing from the 4 kept' in logs[0]
+    assert fresh.finished(run) and 'continuing from the 6 kept' in logs[0]
+    weights = fresh.pretrained_weights(run)
+    assert weights == fresh.weights_path(run)
+    ckpt = load_checkpoint_file(weights)  # its .sha256 matches
+    assert sorted(ckpt) == ['meta', 'state_dict']
+    assert ckpt['state_dict']['w'].tolist() == [0., 1., 2.]
+    ft = Run('finetune', 'gmae_pretrain_fmnist', 0)
+    assert fresh._train_options(ft)['pretrained'] == weights
     again = Study('ci', str(tmp_path / 'fresh'), str(DATA / 'fashion_mnist'),
                   log=logs.append)
     assert len(logs) == 1 and again.finished(run)  # copied once only
+    assert study.save_weights() == []  # written once
 
 
 def test_only_takes_runs_of_the_named_kinds(tmp_path, monkeypatch):
