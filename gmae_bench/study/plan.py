@@ -63,6 +63,8 @@ class Scale:
     test_images: Optional[int] = None  # None: the whole test split
     zero_shot_images: int = 1000
     probe_epochs: int = 90
+    # carved from the train split to choose the probes' lr and k
+    val_images: int = 5000
     amp: bool = False
     # --cfg-options of the pretraining and fine-tuning configs (model
     # size, batch); the encoder keys must agree between the two
@@ -87,6 +89,7 @@ SCALES: Dict[str, Scale] = {
         test_images=2000,
         zero_shot_images=100,
         probe_epochs=20,
+        val_images=2000,
         methods=('mae', 'gmae')),
     # the same pipeline on a few hundred images: a test runs it end to end
     'ci':
@@ -102,6 +105,7 @@ SCALES: Dict[str, Scale] = {
         zero_shot_images=32,
         background_seeds=(0, ),
         probe_epochs=5,
+        val_images=64,
         pretrain_options={
             'train_dataloader.batch_size': 64,
             'model.backbone.arch.depth': 2,

@@ -9,8 +9,12 @@
 * k-NN: DINO's weighted k-NN (``eval_knn.py``): cosine similarity of
   L2-normalised features, the k nearest train features vote with weight
   ``exp(sim / T)``; k = 20, T = 0.07.
+* :func:`probe_protocol`: both probes with their one free value (the
+  linear probe's learning rate, k) chosen on a validation split carved
+  from the train split, for all labels and for 1 % / 10 % of them; the
+  test split is scored once, with the chosen value.
 """
-from typing import Dict
+from typing import Dict, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -90,3 +94,84 @@ def knn_accuracy(train_x: Tensor,
         votes.scatter_add_(1, train_y[idx], (top / temperature).exp())
         correct += int((votes.argmax(1) == test_y[i:i + chunk]).sum())
     return 100.0 * correct / len(test)
+
+
+PROTOCOL = 2  # 1: fixed lr 0.1 and k = 20; 2: chosen on a validation split
+LR_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+K_GRID = (10, 20, 50, 100)
+LABEL_FRACTIONS = (0.01, 0.1)
+
+
+def validation_split(labels: Tensor, val_images: int,
+                     seed: int = 0) -> Tuple[Tensor, Tensor]:
+    """Indices (fit, val) of the train split: ``val_images`` drawn at
+    random with a fixed seed, the same for every run and method."""
+    if not 0 < val_images < len(labels):
+        raise ValueError(f'validation split of {val_images} images from '
+                         f'{len(labels)}: needs 0 < val < train images')
+    order = torch.randperm(
+        len(labels), generator=torch.Generator().manual_seed(seed))
+    return order[val_images:].sort().values, order[:val_images].sort().values
+
+
+def label_subset(labels: Tensor, pool: Tensor, fraction: float,
+                 seed: int = 0) -> Tensor:
+    """A class-balanced ``fraction`` of ``pool`` (indices into
+    ``labels``): ``round(fraction * n_c)`` images of each class c, at least
+    one, drawn with a fixed seed (the same subset for every run)."""
+    g = torch.Generator().manual_seed(seed)
+    picked = []
+    for c in labels[pool].unique():
+        members = pool[labels[pool] == c]
+        n = max(1, round(fraction * len(members)))
+        picked.append(members[torch.randperm(len(members), generator=g)[:n]])
+    return torch.cat(picked).sort().values
+
+
+def _best(scores: Dict[float, float]) -> float:
+    """The grid value with the best validation score (ties: the first)."""
+    return max(scores, key=lambda v: (scores[v], -list(scores).index(v)))
+
+
+def probe_protocol(train_x: Tensor,
+                   train_y: Tensor,
+                   test_x: Tensor,
+                   test_y: Tensor,
+                   val_images: int,
+                   epochs: int = 90,
+                   seed: int = 0,
+                   fractions: Sequence[float] = LABEL_FRACTIONS
+                   ) -> Dict[str, Dict[str, float]]:
+    """Linear probe and k-NN with their learning rate / k chosen on a
+    validation split of the train split, then scored once on the test
+    split. For all labels the chosen probe is refitted on the whole train
+    split; for a label fraction the labelled images are a class-balanced
+    subset of the non-validation images (the same for every run), the
+    probe is fitted on them alone and chosen on the same validation split.
+
+    Returns ``{'all' | '1%' | '10%': {linear, knn, linear_lr, knn_k,
+    labels, val_linear, val_knn}}``."""
+    fit, val = validation_split(train_y, val_images)
+    out: Dict[str, Dict[str, float]] = {}
+    for fraction in (1.0, ) + tuple(fractions):
+        sub = fit if fraction == 1.0 else label_subset(train_y, fit, fraction)
+        xs, ys, xv, yv = train_x[sub], train_y[sub], train_x[val], train_y[val]
+        val_lin = {
+            lr: linear_probe(xs, ys, xv, yv, epochs, lr=lr, seed=seed)['top1']
+            for lr in LR_GRID
+        }
+        val_knn = {k: knn_accuracy(xs, ys, xv, yv, k=k) for k in K_GRID}
+        lr, k = _best(val_lin), _best(val_knn)
+        if fraction == 1.0:  # refit on every labelled image
+            xs, ys = train_x, train_y
+        key = 'all' if fraction == 1.0 else f'{100 * fraction:g}%'
+        out[key] = dict(
+            linear=linear_probe(
+                xs, ys, test_x, test_y, epochs, lr=lr, seed=seed)['top1'],
+            knn=knn_accuracy(xs, ys, test_x, test_y, k=k),
+            linear_lr=lr,
+            knn_k=k,
+            labels=len(ys),
+            val_linear=val_lin[lr],
+            val_knn=val_knn[k])
+    return out

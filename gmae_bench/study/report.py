@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine.atomic_io import write_figure_atomic, write_text_atomic
 from .plan import ABLATIONS, DEFAULT_ROW, PAPER_ABLATION
+from .probes import PROTOCOL
 
 Stat = Optional[Tuple[float, Optional[float], int]]
 
@@ -72,9 +73,18 @@ def read_results(work_dir: str) -> List[dict]:
     return out
 
 
+PROBE_KEYS = ('linear', 'knn')
+LABEL_SETTINGS = ('1%', '10%', 'all')
+
+
 def _value(r: dict, key: str) -> Optional[float]:
     """A study_eval.json value by column key; ``metric/readout`` keys are
-    zero-shot scores of that one readout."""
+    zero-shot scores of that one readout. Probe scores of an encoder
+    measured under an earlier probe protocol count as missing: a column
+    never mixes protocols."""
+    if key in PROBE_KEYS and r.get('kind') != 'finetune' and r.get(
+            'probe_protocol') != PROTOCOL:
+        return None
     if key in r:
         return r[key]
     if '/' in key:
@@ -111,6 +121,13 @@ TRUE_STATS_NOTE = ('MAE (norm_pix): reconstruction mapped to pixels with '
 
 
 RAW_PIXELS = 'raw pixels (784, no encoder)'
+LABELS_NOTE = (
+    'Probe values (the linear probe\'s learning rate, k of the k-NN) are '
+    'chosen on a validation split carved from the train split and the '
+    'test split is scored once with them; with all labels the chosen '
+    'probe is refitted on the whole train split, with 1 % / 10 % it is '
+    'fitted on a class-balanced subset of the other train images, the '
+    'same subset for every row.')
 DEMO_NOTE = (
     '\nA demo-length run (MAE and GMAE, 2 epochs on 20,000 Fashion-MNIST '
     'training images; probes scored on 2,000 test images): it shows the '
@@ -142,6 +159,53 @@ def main_rows(results: List[dict],
             value = raw.get(key)
             row[col] = stat(value if isinstance(value, list) else
                             [value]) if value is not None else None
+        rows.append(row)
+    return rows
+
+
+def _probe_runs(r: dict) -> List[dict]:
+    """The :func:`probe_protocol` results of one encoder run, or of the
+    raw pixels (one per seed); none from an earlier protocol."""
+    if r.get('probe_protocol') != PROTOCOL:
+        return []
+    probes = r.get('probes') or []
+    return probes if isinstance(probes, list) else [probes]
+
+
+def _chosen(runs: List[dict], setting: str) -> str:
+    """The learning rates and k chosen on the validation split, as
+    ``lr 0.1 / k 20`` (several values: every one, most often first)."""
+    parts = []
+    for key, name in (('linear_lr', 'lr'), ('knn_k', 'k')):
+        values = [p[setting][key] for p in runs if setting in p]
+        counts = sorted(set(values), key=lambda v: (-values.count(v), v))
+        parts.append(f'{name} ' + ', '.join(f'{v:g}' for v in counts))
+    return ' / '.join(parts)
+
+
+def label_rows(results: List[dict],
+               raw: Optional[dict] = None) -> List[Dict[str, object]]:
+    """Linear probe and k-NN with 1 %, 10 % and all of the train labels
+    (values chosen on the validation split, named per setting), one row
+    per main encoder and the raw pixels."""
+    sources = [(label, _select(results, kind, name))
+               for label, kind, name in MAIN_ROWS if kind != 'finetune']
+    if raw:
+        sources.append((RAW_PIXELS, [raw]))
+    rows = []
+    for label, sel in sources:
+        runs = [p for r in sel for p in _probe_runs(r)]
+        if not runs:
+            continue
+        row: Dict[str, object] = {'model': label}
+        for setting in LABEL_SETTINGS:
+            for probe, name in (('linear', 'linear'), ('knn', 'k-NN')):
+                values = [p[setting][probe] for p in runs if setting in p]
+                if probe == 'knn' and sel and sel[0] is raw:
+                    values = values[:1]  # deterministic: one value
+                row[f'{name}, {setting} labels'] = stat(values)
+        for setting in LABEL_SETTINGS:
+            row[f'chosen, {setting}'] = _chosen(runs, setting)
         rows.append(row)
     return rows
 
@@ -268,6 +332,8 @@ def plot_main(rows: List[dict], path: str) -> bool:
     from ..visualization import pyplot
     plt = pyplot()
     cols = ['linear top-1', 'k-NN top-1', 'fine-tune top-1']
+    if not rows:
+        return False
     fig, ax = plt.subplots(figsize=(7, 3.6))
     width = 0.8 / len(rows)
     drawn = False
@@ -437,6 +503,7 @@ def write_report(work_dir: str, out: str) -> List[str]:
             c: d
             for c, _, d in MAIN_COLUMNS
         }),
+        ('labels', label_rows(results, index.get('raw_pixels')), {}),
         ('ablation', ablation_rows(results), {
             c: d
             for c, _, d in ABLATION_COLUMNS
@@ -453,6 +520,8 @@ def write_report(work_dir: str, out: str) -> List[str]:
         md += [f'\n## {name}\n\n', markdown(rows, digits)]
         if name == 'main':
             md.append(f'\nrecon MSE of {TRUE_STATS_NOTE}.\n')
+        if name == 'labels':
+            md.append(f'\n{LABELS_NOTE}\n')
         if name == 'ablation':
             md.append(f'\n{PAIR_NOTE}\n')
             md.append('\nrecon MSE of the per-patch normalised row: mapped '
@@ -463,10 +532,11 @@ def write_report(work_dir: str, out: str) -> List[str]:
         written.append(p)
     p = osp.join(out, 'tables.md')
     write_text_atomic(''.join(md), p)
+    rows_of = {name: rows for name, rows, _ in tables}
     written.append(p)
     figures = {
-        'main_bars.png': lambda p: plot_main(tables[0][1], p),
-        'ablation_bars.png': lambda p: plot_ablation(tables[1][1], p),
+        'main_bars.png': lambda p: plot_main(rows_of['main'], p),
+        'ablation_bars.png': lambda p: plot_ablation(rows_of['ablation'], p),
         'loss_curves.png': lambda p: plot_curves(results, p),
         'samples.png': lambda p: plot_samples(results, p),
     }

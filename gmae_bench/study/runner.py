@@ -35,7 +35,7 @@ from ..utils.checkpoint import (load_checkpoint_file, state_dict_of,
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
 from .plan import SCALES, Run, Scale, plan
-from .probes import extract_features, knn_accuracy, linear_probe
+from .probes import PROTOCOL, extract_features, probe_protocol
 
 RESULT = 'study_eval.json'
 TIMES = 'study_time.json'
@@ -198,7 +198,8 @@ class Study:
         deps = {r.pretraining() for r in self.plan()} - {None}
         for run in sorted(deps, key=self.plan().index):
             final, path = self.final_checkpoint(run), self.weights_path(run)
-            if (not self.finished(run) or osp.isfile(path)
+            # scored once (under any protocol): trained to its end
+            if (not osp.isfile(self.result_path(run)) or osp.isfile(path)
                     or not osp.isfile(final)):
                 continue
             sd = state_dict_of(load_checkpoint_file(final))
@@ -316,8 +317,8 @@ class Study:
         wall time adds to ``phase`` of the run's timings."""
         wd = run.work_dir(self.work_dir)
         final = self.final_checkpoint(run)
-        if osp.isfile(final):
-            return
+        if osp.isfile(final) or osp.isfile(self.weights_path(run)):
+            return  # trained (kept weights: in an earlier checkout)
         opts = self._train_options(run)
         args = ['--resume'] if glob.glob(osp.join(wd, '*.pth')) else []
         if self.scale.amp:
@@ -385,15 +386,19 @@ class Study:
                 train=extract_features(model, d['train']),
                 test=extract_features(model, d['test']))
             write_torch_atomic(feats, cache)
-        out['linear'] = linear_probe(
+        probes = probe_protocol(
             feats['train'],
             d['train_y'],
             feats['test'],
             d['test_y'],
+            val_images=self.scale.val_images,
             epochs=self.scale.probe_epochs,
-            seed=run.seed)['top1']
-        out['knn'] = knn_accuracy(feats['train'], d['train_y'], feats['test'],
-                                  d['test_y'])
+            seed=run.seed)
+        out.update(
+            linear=probes['all']['linear'],
+            knn=probes['all']['knn'],
+            probes=probes,
+            probe_protocol=PROTOCOL)
         if run.kind == 'pretrain':
             out['recon_mse'] = reconstruction_mse(model, d['test'])
             out['zero_shot'] = zero_shot(model, d['zs'], d['zs_fg'],
@@ -479,12 +484,21 @@ class Study:
         dep = self.dependency(run)
         if dep is not None and self.pretrained_weights(dep) is None:
             self.retrain(dep)
+        # a result of an older protocol: scored again, and trained again
+        # only if neither its checkpoint nor its kept weights are here
+        earlier = None
+        if osp.isfile(path):
+            with open(path) as f:
+                earlier = json.load(f)
         if run.kind != 'random':  # the random-init encoder trains nothing
-            self.train(run)
+            trained = self.pretrained_weights(run) is not None
+            self.train(run, 'retrain_s' if earlier else 'train_s')
         start = time.time()
         self.log('[study] evaluate ' +
                  osp.relpath(osp.dirname(path), self.work_dir))
         result = self.evaluate(run)
+        if earlier and run.kind != 'random' and not trained:
+            self.record_rescore(run, earlier, result)
         result.update(
             kind=run.kind,
             name=run.name,
@@ -506,25 +520,29 @@ class Study:
         self.check_retrained(run)
 
     def check_retrained(self, run: Run) -> None:
-        """Score a retrained run again and write how far its scores lie
-        from the kept ones (``study_retrain.json``): zero when training is
+        """Score a retrained run again and record how far its scores lie
+        from the kept ones (:meth:`record_rescore`)."""
+        path = self.result_path(run)
+        if osp.isfile(path):
+            with open(path) as f:
+                kept = json.load(f)
+            self.record_rescore(run, kept, self.evaluate(run))
+
+    def record_rescore(self, run: Run, kept: dict, now: dict) -> None:
+        """Append to ``study_retrain.json`` how far the scores of a run
+        trained again lie from its kept ones (reconstruction and zero-shot
+        scores, which no probe protocol changes): zero when training is
         reproducible on this machine, so the runs built on it start from
         the encoder its own results describe."""
-        path = self.result_path(run)
-        if not osp.isfile(path):
-            return
-        with open(path) as f:
-            kept = json.load(f)
-        now = self.evaluate(run)
         diffs = {
             k: abs(now[k] - kept[k])
-            for k in set(now) & set(kept)
-            if isinstance(now[k], float) and isinstance(kept[k], float)
+            for k in ('recon_mse', ) if isinstance(now.get(k), float)
+            and isinstance(kept.get(k), float)
         }
-        for k in set(now.get('zero_shot', {})) & set(
-                kept.get('zero_shot', {})):
-            diffs[f'zero_shot/{k}'] = abs(now['zero_shot'][k] -
-                                          kept['zero_shot'][k])
+        zs_now, zs_kept = now.get('zero_shot', {}), kept.get('zero_shot', {})
+        for k in set(zs_now) & set(zs_kept):
+            if isinstance(zs_now[k], float):
+                diffs[f'zero_shot/{k}'] = abs(zs_now[k] - zs_kept[k])
         worst = max(diffs.values(), default=0.0)
         log = osp.join(run.work_dir(self.work_dir), RETRAIN)
         history = []
@@ -532,11 +550,8 @@ class Study:
             with open(log) as f:
                 history = json.load(f)
         history.append(
-            dict(
-                revision=git_revision(self.repo),
-                max_abs_diff=worst,
-                diffs=diffs,
-                scores=now))
+            dict(revision=git_revision(self.repo), max_abs_diff=worst,
+                 diffs=dict(sorted(diffs.items())), kept=kept))
         write_json_atomic(history, log)
         rel = osp.relpath(run.work_dir(self.work_dir), self.work_dir)
         self.log(f'[study] {rel}: retrained scores differ from the kept '
@@ -601,10 +616,17 @@ class Study:
         path = self.result_path(run)
         if not osp.isfile(path):
             return False
-        if run.kind != 'finetune':
-            return True
         with open(path) as f:
-            return json.load(f).get('finetune_split') == 'test'
+            return self.up_to_date(run, json.load(f))
+
+    def up_to_date(self, run: Run, result: dict) -> bool:
+        """Whether a result was measured the way this revision measures:
+        a fine-tuning on the test split, an encoder with the probes of
+        :data:`PROTOCOL` (earlier ones are scored again, not retrained
+        when their weights are here)."""
+        if run.kind == 'finetune':
+            return result.get('finetune_split') == 'test'
+        return result.get('probe_protocol') == PROTOCOL
 
     def progress(self, workers: int = 1) -> str:
         """``runs done / total`` and the time left, estimated from the
@@ -744,28 +766,32 @@ class Study:
         if 'references' not in self.index:
             self.index['references'] = zero_shot(None, d['zs'], d['zs_fg'],
                                                  d['zs_edges'])
-        if 'raw_pixels' not in self.index:
+        raw = self.index.get('raw_pixels') or {}
+        if raw.get('probe_protocol') != PROTOCOL:
             self.index['raw_pixels'] = self.raw_pixel_probes()
         self._save_index()
 
     def raw_pixel_probes(self) -> Dict[str, object]:
-        """The study's linear probe (one per main seed) and k-NN on the
-        raw grey pixels (784 values in [0, 1]) instead of encoder
+        """The encoders' probes (:func:`probe_protocol`, one per main seed)
+        on the raw grey pixels (784 values in [0, 1]) instead of encoder
         features: the line every encoder must cross."""
         d = self.data()
         train, test = d['train'][:, 0].flatten(1), d['test'][:, 0].flatten(1)
-        linear = [
-            linear_probe(
+        runs = [
+            probe_protocol(
                 train,
                 d['train_y'],
                 test,
                 d['test_y'],
+                val_images=self.scale.val_images,
                 epochs=self.scale.probe_epochs,
-                seed=s)['top1'] for s in self.scale.main_seeds
+                seed=s) for s in self.scale.main_seeds
         ]
         return dict(
-            linear=linear,
-            knn=knn_accuracy(train, d['train_y'], test, d['test_y']),
+            linear=[r['all']['linear'] for r in runs],
+            knn=runs[0]['all']['knn'],  # no randomness: one value
+            probes=runs,
+            probe_protocol=PROTOCOL,
             features=int(train.shape[1]),
             train_images=len(train),
             test_images=len(test))

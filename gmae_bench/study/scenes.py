@@ -54,6 +54,9 @@ class ScenesStudy(Study):
     def plan(self) -> List[SceneRun]:
         return plan(self.scale)
 
+    def up_to_date(self, run: SceneRun, result: dict) -> bool:
+        return True  # no probes here; a result file is a finished run
+
     # ------------------------------------------------------------------
     def data(self) -> Dict[str, object]:
         """The test scenes for the zero-shot scores, loaded once."""

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from gmae_bench.study import SCALES, Run, Study, StudyError, plan
+from gmae_bench.study.probes import PROTOCOL
 from tests.helpers import DATA
 
 
@@ -190,7 +191,8 @@ def test_progress_counts_runs_and_estimates_time_left(tmp_path):
     for r in done:
         wd = tmp_path / os.path.relpath(r.work_dir(str(tmp_path)), tmp_path)
         wd.mkdir(parents=True)
-        (wd / 'study_eval.json').write_text('{}')
+        (wd / 'study_eval.json').write_text(
+            json.dumps(dict(probe_protocol=PROTOCOL)))
         (wd / 'study_time.json').write_text(
             json.dumps(dict(train_s=3000.0, eval_s=600.0)))
     text = study.progress(workers=2)
@@ -216,7 +218,8 @@ def test_demo_report_is_labelled(tmp_path):
         wd.mkdir(parents=True)
         (wd / 'study_eval.json').write_text(
             json.dumps(dict(kind='pretrain', name=name, seed=0, linear=lin,
-                            knn=60.0, ablation=None)))
+                            knn=60.0, ablation=None,
+                            probe_protocol=PROTOCOL)))
     write_report(str(tmp_path), str(tmp_path / 'report'))
     md = (tmp_path / 'report' / 'tables.md').read_text()
     assert 'demo-length run' in md and 'not a result' in md
@@ -251,7 +254,8 @@ def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
     run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
     wd = work / 'pretrain/gmae_pretrain_fmnist/seed0'
     wd.mkdir(parents=True)
-    for name, data in (('study_eval.json', '{}'), ('study_time.json', '{}'),
+    for name, data in (('study_eval.json', json.dumps(
+            dict(probe_protocol=PROTOCOL))), ('study_time.json', '{}'),
                        ('gmae_pretrain_fmnist.py', 'x = 1'),
                        ('features.pt', 'cache'), ('study_train.log', 'log')):
         (wd / name).write_text(data)
@@ -368,3 +372,38 @@ def test_coco_and_mmseg_test_sets_name_their_split():
     assert split_of_files(ConfigDict(
         ann_file='annotations/instances_val2017.json',
         data_prefix=dict(img='val2017/'))) is None
+
+
+def test_an_older_protocol_is_scored_again_and_retrained_only_if_lost(
+        tmp_path, monkeypatch):
+    study = _study(tmp_path)
+    run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
+    wd = tmp_path / 'pretrain/gmae_pretrain_fmnist/seed0'
+    wd.mkdir(parents=True)
+    old = dict(recon_mse=0.5, zero_shot={'fg_iou/layers': 40.0}, linear=80.)
+    (wd / 'study_eval.json').write_text(json.dumps(old))
+    assert not study.finished(run)
+    new = dict(recon_mse=0.52, zero_shot={'fg_iou/layers': 41.0},
+               linear=81., probe_protocol=PROTOCOL)
+    monkeypatch.setattr(study, 'evaluate', lambda r: dict(new))
+    trained = []
+
+    def fake_tool(r, tool, args, opts, log_name):
+        trained.append(r)
+        (wd / 'epoch_2.pth').write_bytes(b'')
+        return 0, 'log'
+
+    monkeypatch.setattr(study, '_tool', fake_tool)
+    (wd / 'weights.pth').write_bytes(b'kept')  # kept: scored, not trained
+    assert study.step(run) and trained == [] and study.finished(run)
+    assert not (wd / 'study_retrain.json').exists()
+    # neither checkpoint nor weights: trained again, the change recorded
+    (wd / 'weights.pth').unlink()
+    (wd / 'study_eval.json').write_text(json.dumps(old))
+    assert study.step(run) and trained == [run]
+    times = json.loads((wd / 'study_time.json').read_text())
+    assert 'retrain_s' in times and 'train_s' not in times
+    log = json.loads((wd / 'study_retrain.json').read_text())
+    assert log[0]['max_abs_diff'] == pytest.approx(1.0)
+    assert log[0]['diffs']['recon_mse'] == pytest.approx(0.02)
+    assert log[0]['kept'] == old
