@@ -7,6 +7,7 @@ fine-tuning) or one evaluation of an encoder; its work dir is
 is continued with ``--resume``.
 """
 import os.path as osp
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -72,6 +73,11 @@ class Scale:
     finetune_options: Dict[str, object] = field(default_factory=dict)
     methods: Tuple[str, ...] = MAIN  # pretrained main rows
     background_seeds: Tuple[int, ...] = ()  # the black-background GMAE
+    # fine-tuning on a fraction of the train labels: fraction -> epochs
+    # (seeds: finetune_seeds), with 'scratch-own' beside the pretrained
+    # encoders; 'scratch-own' also on all labels (finetune_epochs x
+    # SCRATCH_LENGTH), when this is set
+    label_finetunes: Dict[float, int] = field(default_factory=dict)
 
 
 SCALES: Dict[str, Scale] = {
@@ -106,6 +112,7 @@ SCALES: Dict[str, Scale] = {
         background_seeds=(0, ),
         probe_epochs=5,
         val_images=64,
+        label_finetunes={0.1: 2},
         pretrain_options={
             'train_dataloader.batch_size': 64,
             'model.backbone.arch.depth': 2,
@@ -125,7 +132,10 @@ SCALES: Dict[str, Scale] = {
         main_seeds=(0, 1, 2),
         ablation_seeds=(0, ),
         finetune_seeds=(0, 1, 2),
-        background_seeds=(0, 1, 2)),
+        background_seeds=(0, 1, 2),
+        # 1 %: 550 images x 100 epochs, 10 %: 5,500 x 20 (about 300 and
+        # 600 s at the measured 320 s per 60k-image fine-tuning epoch)
+        label_finetunes={0.01: 100, 0.1: 20}),
     # one GPU: a wider encoder, a longer schedule, AMP
     'gpu':
     Scale(
@@ -155,12 +165,36 @@ SCALES: Dict[str, Scale] = {
 }
 
 
+# supervised training from scratch on a recipe of its own (no layer decay,
+# MAE's from-scratch weight decay) runs this many times the fine-tuning
+# epochs: a random init needs longer than a pretrained one
+SCRATCH_LENGTH = 2
+
+
+def label_kind(fraction: float) -> str:
+    """The run kind of fine-tuning on a fraction of the labels."""
+    return f'finetune-{round(100 * fraction)}pct'
+
+
 @dataclass(frozen=True)
 class Run:
     """One unit of the study."""
-    kind: str  # 'pretrain' | 'random' | 'finetune'
-    name: str  # config stem ('gmae_pretrain_fmnist_k32'), 'random', 'scratch'
+    # 'pretrain' | 'random' | 'finetune' | 'finetune-<P>pct' (P % labels)
+    kind: str
+    # config stem ('gmae_pretrain_fmnist_k32'), 'random', 'scratch' (the
+    # fine-tuning recipe from a random init), 'scratch-own' (its own recipe)
+    name: str
     seed: int
+
+    @property
+    def is_finetune(self) -> bool:
+        return self.kind.startswith('finetune')
+
+    @property
+    def label_fraction(self) -> float:
+        """The share of the train labels a fine-tuning learns from."""
+        m = re.fullmatch(r'finetune-(\d+)pct', self.kind)
+        return int(m.group(1)) / 100 if m else 1.0
 
     def work_dir(self, root: str) -> str:
         return osp.join(root, self.kind, self.name, f'seed{self.seed}')
@@ -168,7 +202,7 @@ class Run:
     @property
     def method(self) -> str:
         """'mae' | 'mae-pixel' | 'gmae' | 'random' | 'scratch'."""
-        if self.name in ('random', 'scratch'):
+        if self.name in ('random', 'scratch', 'scratch-own'):
             return self.name
         return self.name.split('_')[0]
 
@@ -184,13 +218,15 @@ class Run:
 
     def pretraining(self) -> Optional['Run']:
         """The pretraining a fine-tuning starts from (None: none)."""
-        if self.kind == 'finetune' and self.name != 'scratch':
+        if self.is_finetune and not self.name.startswith('scratch'):
             return Run('pretrain', self.name, self.seed)
         return None
 
     def config(self) -> Optional[str]:
-        if self.kind == 'finetune':
-            return osp.join(CONFIG_DIR, 'vit_finetune_fmnist.py')
+        if self.is_finetune:
+            return osp.join(
+                CONFIG_DIR, 'vit_scratch_fmnist.py'
+                if self.name == 'scratch-own' else 'vit_finetune_fmnist.py')
         if self.kind == 'random':
             return osp.join(CONFIG_DIR, 'mae_pretrain_fmnist.py')
         return osp.join(CONFIG_DIR, f'{self.name}.py')
@@ -229,4 +265,12 @@ def plan(scale: Scale) -> List[Run]:
     # added by the second pass: after every earlier run
     groups += [[Run('pretrain', 'gmae_pretrain_fmnist_black', s)]
                for s in scale.background_seeds]
+    if scale.label_finetunes:  # fewer labels, and a fair from-scratch row
+        for s in scale.finetune_seeds:
+            groups.append([
+                Run(label_kind(f), name, s)
+                for f in sorted(scale.label_finetunes)
+                for name in [pretrain_name(m) for m in scale.methods] +
+                ['scratch-own']
+            ] + [Run('finetune', 'scratch-own', s)])
     return [run for group in groups for run in group]

@@ -34,8 +34,9 @@ from ..utils.checkpoint import (load_checkpoint_file, state_dict_of,
                                 write_sha256_sidecar)
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
-from .plan import SCALES, Run, Scale, plan
-from .probes import PROTOCOL, extract_features, probe_protocol
+from .plan import SCALES, SCRATCH_LENGTH, Run, Scale, plan
+from .probes import (PROTOCOL, extract_features, label_subset,
+                     probe_protocol, validation_split)
 
 RESULT = 'study_eval.json'
 TIMES = 'study_time.json'
@@ -291,25 +292,48 @@ class Study:
     # ------------------------------------------------------------------
     def _train_options(self, run: Run) -> Dict[str, object]:
         s = self.scale
-        if run.kind == 'finetune':
-            opts = dict(max_epochs=s.finetune_epochs, **s.finetune_options)
-            if run.name != 'scratch':
-                opts['pretrained'] = self.pretrained_weights(
-                    run.pretraining())
+        if run.is_finetune:
+            opts = dict(max_epochs=self.epochs(run), **s.finetune_options)
+            dep = run.pretraining()
+            if dep is not None:
+                opts['pretrained'] = self.pretrained_weights(dep)
         else:
             opts = dict(max_epochs=s.pretrain_epochs, **s.pretrain_options)
         opts['randomness.seed'] = run.seed
-        if s.train_images is not None:
+        if run.label_fraction < 1:
+            # the probes' labelled subset (the config that ran lists it),
+            # every labelled image in every epoch
+            opts['train_dataloader.dataset.indices'] = self.labelled(
+                run.label_fraction)
+            opts['train_dataloader.drop_last'] = False
+        elif s.train_images is not None:
             opts['train_dataloader.dataset.indices'] = s.train_images
-        if s.test_images is not None and run.kind == 'finetune':
+        if s.test_images is not None and run.is_finetune:
             opts['val_dataloader.dataset.indices'] = s.test_images
         return opts
 
-    def final_checkpoint(self, run: Run) -> str:
+    def labelled(self, fraction: float) -> List[int]:
+        """Indices of the train images whose labels a ``fraction`` run
+        learns from: the class-balanced subset the probes use (outside the
+        validation split, the same for every run)."""
+        y = self.data()['train_y']
+        fit, _ = validation_split(y, self.scale.val_images)
+        return label_subset(y, fit, fraction).tolist()
+
+    def epochs(self, run: Run) -> int:
+        """Training epochs of a run: the scale's, per label fraction for
+        a fine-tuning on fewer labels, x SCRATCH_LENGTH for scratch-own."""
+        s = self.scale
+        if not run.is_finetune:
+            return s.pretrain_epochs
         epochs = (
-            self.scale.finetune_epochs
-            if run.kind == 'finetune' else self.scale.pretrain_epochs)
-        return osp.join(run.work_dir(self.work_dir), f'epoch_{epochs}.pth')
+            s.label_finetunes[run.label_fraction]
+            if run.label_fraction < 1 else s.finetune_epochs)
+        return epochs * (SCRATCH_LENGTH if run.name == 'scratch-own' else 1)
+
+    def final_checkpoint(self, run: Run) -> str:
+        return osp.join(
+            run.work_dir(self.work_dir), f'epoch_{self.epochs(run)}.pth')
 
     def train(self, run: Run, phase: str = 'train_s') -> None:
         """tools/train.py on the run's config, resumed if it has
@@ -445,7 +469,11 @@ class Study:
         if s.test_images is not None:
             opts['test_dataloader.dataset.indices'] = s.test_images
         metrics = self.test(run, opts, ('accuracy/top1', ))
-        return dict(finetune=metrics['accuracy/top1'], finetune_split='test')
+        return dict(
+            finetune=metrics['accuracy/top1'],
+            finetune_split='test',
+            label_fraction=run.label_fraction,
+            epochs=self.epochs(run))
 
     def test(self, run: Run, opts: Dict[str, object],
              required: Tuple[str, ...]) -> Dict[str, float]:
@@ -559,7 +587,7 @@ class Study:
 
     def evaluate(self, run: Run) -> Dict[str, object]:
         """The scores of one trained run (its ``study_eval.json``)."""
-        if run.kind == 'finetune':
+        if run.is_finetune:
             return self.finetune_result(run)
         return self.evaluate_encoder(run)
 
@@ -624,7 +652,7 @@ class Study:
         a fine-tuning on the test split, an encoder with the probes of
         :data:`PROTOCOL` (earlier ones are scored again, not retrained
         when their weights are here)."""
-        if run.kind == 'finetune':
+        if run.is_finetune:
             return result.get('finetune_split') == 'test'
         return result.get('probe_protocol') == PROTOCOL
 

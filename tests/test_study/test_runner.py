@@ -19,14 +19,22 @@ def test_plan_covers_the_issue_and_orders_dependencies():
     assert len(runs) == len(set(runs))
     pre = [r for r in runs if r.kind == 'pretrain']
     ft = [r for r in runs if r.kind == 'finetune']
-    assert len(pre) == 9 + 8 + 3 and len(ft) == 12  # + black background x3
+    # + black background x3; + from scratch on its own recipe x3
+    assert len(pre) == 9 + 8 + 3 and len(ft) == 12 + 3
+    # the second pass after every earlier run: black background, then
+    # fine-tuning on 1 % and 10 % of the labels (3 encoders + scratch)
     black = [i for i, r in enumerate(runs) if r.ablation == 'black']
-    assert black == list(range(len(runs) - 3, len(runs)))  # second pass
+    fewer = [i for i, r in enumerate(runs) if r.label_fraction < 1]
+    assert black == list(range(27 + 5, 27 + 8))
+    assert len(fewer) == 3 * 2 * 4 and min(fewer) == black[-1] + 1
+    assert {runs[i].kind for i in fewer} == {'finetune-1pct',
+                                             'finetune-10pct'}
     assert {r.seed for r in runs if r.kind == 'random'} == {0, 1, 2}
-    for r in ft:  # each fine-tuning comes after its pretraining
-        if r.name != 'scratch':
-            assert runs.index(Run('pretrain', r.name, r.seed)) < \
-                runs.index(r)
+    for r in runs:  # each fine-tuning comes after its pretraining
+        if r.pretraining():
+            assert runs.index(r.pretraining()) < runs.index(r)
+    assert all(r.config().endswith('vit_scratch_fmnist.py')
+               for r in runs if r.name == 'scratch-own')
 
 
 def test_plan_puts_every_main_seed_before_second_ablation_seeds():
@@ -407,3 +415,24 @@ def test_an_older_protocol_is_scored_again_and_retrained_only_if_lost(
     assert log[0]['max_abs_diff'] == pytest.approx(1.0)
     assert log[0]['diffs']['recon_mse'] == pytest.approx(0.02)
     assert log[0]['kept'] == old
+
+
+def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
+    from gmae_bench.study.probes import validation_split
+    study = _study(tmp_path)
+    run = Run('finetune-10pct', 'gmae_pretrain_fmnist', 0)
+    assert run.label_fraction == 0.1 and run.is_finetune
+    assert run.pretraining() == Run('pretrain', 'gmae_pretrain_fmnist', 0)
+    opts = study._train_options(run)
+    subset = opts['train_dataloader.dataset.indices']
+    y = study.data()['train_y']
+    _, val = validation_split(y, SCALES['ci'].val_images)
+    assert subset == study.labelled(0.1) and len(subset) >= 10
+    assert not set(subset) & set(val.tolist())  # never a validation image
+    assert opts['train_dataloader.drop_last'] is False
+    assert opts['max_epochs'] == SCALES['ci'].label_finetunes[0.1]
+    own = Run('finetune', 'scratch-own', 0)
+    assert own.pretraining() is None and own.label_fraction == 1
+    assert study._train_options(own)['max_epochs'] == 2 * 2
+    assert study.final_checkpoint(own).endswith('epoch_4.pth')
+    assert 'pretrained' not in study._train_options(own)
