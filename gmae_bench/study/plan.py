@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 CONFIG_DIR = 'configs/study'
 MAIN = ('mae', 'mae-pixel', 'gmae')
+CURVE_METHODS = ('mae', 'gmae')  # the learning curve's rows
 # ablation name -> (group, value shown, paper row)
 ABLATIONS: Dict[str, Tuple[str, str]] = {
     'c1': ('max scale c', 'c = 1 (x0.5)'),
@@ -78,6 +79,9 @@ class Scale:
     # encoders; 'scratch-own' also on all labels (finetune_epochs x
     # SCRATCH_LENGTH), when this is set
     label_finetunes: Dict[float, int] = field(default_factory=dict)
+    # the learning curve: MAE and GMAE (seed 0) pretrained this many times
+    # longer, probed and scored as the main rows
+    curve_factors: Tuple[int, ...] = ()
 
 
 SCALES: Dict[str, Scale] = {
@@ -113,6 +117,7 @@ SCALES: Dict[str, Scale] = {
         probe_epochs=5,
         val_images=64,
         label_finetunes={0.1: 2},
+        curve_factors=(2, ),
         pretrain_options={
             'train_dataloader.batch_size': 64,
             'model.backbone.arch.depth': 2,
@@ -135,7 +140,11 @@ SCALES: Dict[str, Scale] = {
         background_seeds=(0, 1, 2),
         # 1 %: 550 images x 100 epochs, 10 %: 5,500 x 20 (about 300 and
         # 600 s at the measured 320 s per 60k-image fine-tuning epoch)
-        label_finetunes={0.01: 100, 0.1: 20}),
+        label_finetunes={0.01: 100, 0.1: 20},
+        # 24 and 48 epochs: GMAE x8 is about 2 h on one core, as long as
+        # one run can be (a session's work dir does not outlive it; x16,
+        # about 4 h, could never finish)
+        curve_factors=(4, 8)),
     # one GPU: a wider encoder, a longer schedule, AMP
     'gpu':
     Scale(
@@ -179,7 +188,8 @@ def label_kind(fraction: float) -> str:
 @dataclass(frozen=True)
 class Run:
     """One unit of the study."""
-    # 'pretrain' | 'random' | 'finetune' | 'finetune-<P>pct' (P % labels)
+    # 'pretrain' | 'pretrain-x<F>' (F x the epochs) | 'random' |
+    # 'finetune' | 'finetune-<P>pct' (P % of the labels)
     kind: str
     # config stem ('gmae_pretrain_fmnist_k32'), 'random', 'scratch' (the
     # fine-tuning recipe from a random init), 'scratch-own' (its own recipe)
@@ -189,6 +199,16 @@ class Run:
     @property
     def is_finetune(self) -> bool:
         return self.kind.startswith('finetune')
+
+    @property
+    def is_pretrain(self) -> bool:
+        return self.kind.startswith('pretrain')
+
+    @property
+    def epoch_factor(self) -> int:
+        """How many times the scale's pretraining epochs a run trains."""
+        m = re.fullmatch(r'pretrain-x(\d+)', self.kind)
+        return int(m.group(1)) if m else 1
 
     @property
     def label_fraction(self) -> float:
@@ -265,6 +285,8 @@ def plan(scale: Scale) -> List[Run]:
     # added by the second pass: after every earlier run
     groups += [[Run('pretrain', 'gmae_pretrain_fmnist_black', s)]
                for s in scale.background_seeds]
+    groups += [[Run(f'pretrain-x{f}', pretrain_name(m), 0)
+                for m in CURVE_METHODS] for f in scale.curve_factors]
     if scale.label_finetunes:  # fewer labels, and a fair from-scratch row
         for s in scale.finetune_seeds:
             groups.append([

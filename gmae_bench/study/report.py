@@ -18,7 +18,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..engine.atomic_io import write_figure_atomic, write_text_atomic
-from .plan import ABLATIONS, DEFAULT_ROW, PAPER_ABLATION, label_kind
+from .plan import (ABLATIONS, CURVE_METHODS, DEFAULT_ROW, PAPER_ABLATION,
+                   SCALES, label_kind, pretrain_name)
 from .probes import PROTOCOL
 
 Stat = Optional[Tuple[float, Optional[float], int]]
@@ -122,6 +123,11 @@ TRUE_STATS_NOTE = ('MAE (norm_pix): reconstruction mapped to pixels with '
 
 
 RAW_PIXELS = 'raw pixels (784, no encoder)'
+CURVE_NOTE = (
+    'Seed 0 only, one run per length, each with its own schedule (warm-up '
+    'and cosine over its own epochs), not checkpoints of one run; the '
+    'raw-pixel line is in the main table. recon MSE of MAE (norm_pix) as '
+    'there.')
 LABELS_NOTE = (
     'Columns name the share of the train labels. Probe values (the linear '
     'probe\'s learning rate, k of the k-NN) are chosen on a validation '
@@ -224,6 +230,35 @@ def label_rows(results: List[dict],
             row[f'chosen, {setting}'] = _chosen(runs, setting) if runs else ''
         rows.append(row)
     return rows
+
+
+def curve_rows(results: List[dict],
+               scale: Optional[str]) -> List[Dict[str, object]]:
+    """The learning curve: MAE and GMAE (seed 0) after the scale's epochs
+    of pretraining and after each longer run (``pretrain-x<F>``), with the
+    probes of the main table."""
+    if scale not in SCALES:
+        return []
+    epochs = SCALES[scale].pretrain_epochs
+    rows = []
+    names = [pretrain_name(m) for m in CURVE_METHODS]
+    for label, _, name in [r for r in MAIN_ROWS if r[2] in names]:
+        runs = [r for r in results if r.get('seed') == 0
+                and r['name'] == name and r['kind'].startswith('pretrain')]
+        factor = {r['kind']: int(r['kind'].partition('-x')[2] or 1)
+                  for r in runs}
+        for r in sorted(runs, key=lambda r: factor[r['kind']]):
+            probes = (_probe_runs(r) or [{}])[0]
+            rows.append({
+                'model': label,
+                'epochs': str(epochs * factor[r['kind']]),
+                'linear top-1': stat([_value(r, 'linear')]),
+                'k-NN top-1': stat([_value(r, 'knn')]),
+                'linear, 1%': stat([probes.get('1%', {}).get('linear')]),
+                'k-NN, 1%': stat([probes.get('1%', {}).get('knn')]),
+                'recon MSE': stat([r.get('recon_mse')]),
+            })
+    return rows if any(r['epochs'] != str(epochs) for r in rows) else []
 
 
 def ablation_rows(results: List[dict]) -> List[Dict[str, object]]:
@@ -520,6 +555,9 @@ def write_report(work_dir: str, out: str) -> List[str]:
             for c, _, d in MAIN_COLUMNS
         }),
         ('labels', label_rows(results, index.get('raw_pixels')), {}),
+        ('curve', curve_rows(results, index.get('scale')), {
+            'recon MSE': 4
+        }),
         ('ablation', ablation_rows(results), {
             c: d
             for c, _, d in ABLATION_COLUMNS
@@ -538,6 +576,8 @@ def write_report(work_dir: str, out: str) -> List[str]:
             md.append(f'\nrecon MSE of {TRUE_STATS_NOTE}.\n')
         if name == 'labels':
             md.append(f'\n{LABELS_NOTE}\n')
+        if name == 'curve':
+            md.append(f'\n{CURVE_NOTE}\n')
         if name == 'ablation':
             md.append(f'\n{PAIR_NOTE}\n')
             md.append('\nrecon MSE of the per-patch normalised row: mapped '

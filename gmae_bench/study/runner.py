@@ -298,7 +298,7 @@ class Study:
             if dep is not None:
                 opts['pretrained'] = self.pretrained_weights(dep)
         else:
-            opts = dict(max_epochs=s.pretrain_epochs, **s.pretrain_options)
+            opts = dict(max_epochs=self.epochs(run), **s.pretrain_options)
         opts['randomness.seed'] = run.seed
         if run.label_fraction < 1:
             # the probes' labelled subset (the config that ran lists it),
@@ -325,7 +325,7 @@ class Study:
         a fine-tuning on fewer labels, x SCRATCH_LENGTH for scratch-own."""
         s = self.scale
         if not run.is_finetune:
-            return s.pretrain_epochs
+            return s.pretrain_epochs * run.epoch_factor
         epochs = (
             s.label_finetunes[run.label_fraction]
             if run.label_fraction < 1 else s.finetune_epochs)
@@ -423,11 +423,11 @@ class Study:
             knn=probes['all']['knn'],
             probes=probes,
             probe_protocol=PROTOCOL)
-        if run.kind == 'pretrain':
+        if run.is_pretrain:
             out['recon_mse'] = reconstruction_mse(model, d['test'])
             out['zero_shot'] = zero_shot(model, d['zs'], d['zs_fg'],
                                          d['zs_edges'])
-            if run.seed == 0:
+            if run.kind == 'pretrain' and run.seed == 0:
                 self.save_samples(model, run)
         return out
 

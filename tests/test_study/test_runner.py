@@ -21,12 +21,18 @@ def test_plan_covers_the_issue_and_orders_dependencies():
     ft = [r for r in runs if r.kind == 'finetune']
     # + black background x3; + from scratch on its own recipe x3
     assert len(pre) == 9 + 8 + 3 and len(ft) == 12 + 3
-    # the second pass after every earlier run: black background, then
-    # fine-tuning on 1 % and 10 % of the labels (3 encoders + scratch)
+    # the second pass after every earlier run: black background, the
+    # learning curve (MAE, GMAE x4, x8), then fine-tuning on 1 % and 10 %
+    # of the labels (3 encoders + scratch)
     black = [i for i, r in enumerate(runs) if r.ablation == 'black']
+    curve = [i for i, r in enumerate(runs) if r.epoch_factor > 1]
     fewer = [i for i, r in enumerate(runs) if r.label_fraction < 1]
     assert black == list(range(27 + 5, 27 + 8))
-    assert len(fewer) == 3 * 2 * 4 and min(fewer) == black[-1] + 1
+    assert [(runs[i].kind, runs[i].method) for i in curve] == [
+        ('pretrain-x4', 'mae'), ('pretrain-x4', 'gmae'),
+        ('pretrain-x8', 'mae'), ('pretrain-x8', 'gmae')]
+    assert curve[0] == black[-1] + 1
+    assert len(fewer) == 3 * 2 * 4 and min(fewer) == curve[-1] + 1
     assert {runs[i].kind for i in fewer} == {'finetune-1pct',
                                              'finetune-10pct'}
     assert {r.seed for r in runs if r.kind == 'random'} == {0, 1, 2}
@@ -436,3 +442,7 @@ def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
     assert study._train_options(own)['max_epochs'] == 2 * 2
     assert study.final_checkpoint(own).endswith('epoch_4.pth')
     assert 'pretrained' not in study._train_options(own)
+    longer = Run('pretrain-x2', 'gmae_pretrain_fmnist', 0)
+    assert longer.is_pretrain and longer.config() == \
+        'configs/study/gmae_pretrain_fmnist.py'
+    assert study._train_options(longer)['max_epochs'] == 2 * 2

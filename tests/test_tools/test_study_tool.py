@@ -55,6 +55,21 @@ def test_study_ci_end_to_end(tmp_path):
             assert math.isfinite(float(row[k])), (model, k, row[k])
             assert row[f'{k} n'] == '1' or model.startswith('raw'), (model,
                                                                      k)
+    # the second pass: fewer labels (probes chosen on validation, the
+    # fine-tunings beside them) and the learning curve
+    labels = {r['model']: r for r in _cells(report / 'labels.csv')}
+    for model in ('MAE (norm_pix)', 'GMAE',
+                  'supervised from scratch, own recipe'):
+        assert math.isfinite(float(labels[model]['fine-tune, 10%']))
+    for model in ('GMAE', 'raw pixels (784, no encoder)'):
+        for k in ('linear, 1%', 'k-NN, 10%', 'linear, all'):
+            assert math.isfinite(float(labels[model][k])), (model, k)
+        assert labels[model]['chosen, all'].startswith('lr ')
+    curve = _cells(report / 'curve.csv')
+    assert [(r['model'], r['epochs']) for r in curve] == [
+        ('MAE (norm_pix)', '2'), ('MAE (norm_pix)', '4'), ('GMAE', '2'),
+        ('GMAE', '4')]
+    assert all(math.isfinite(float(r['linear top-1'])) for r in curve)
     for row in _cells(report / 'ablation.csv'):
         for k in ('linear top-1', 'k-NN top-1', 'recon MSE',
                   'edge ODS, depth layers'):
