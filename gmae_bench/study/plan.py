@@ -285,8 +285,6 @@ def plan(scale: Scale) -> List[Run]:
     # added by the second pass: after every earlier run
     groups += [[Run('pretrain', 'gmae_pretrain_fmnist_black', s)]
                for s in scale.background_seeds]
-    groups += [[Run(f'pretrain-x{f}', pretrain_name(m), 0)
-                for m in CURVE_METHODS] for f in scale.curve_factors]
     if scale.label_finetunes:  # fewer labels, and a fair from-scratch row
         for s in scale.finetune_seeds:
             groups.append([
@@ -295,4 +293,6 @@ def plan(scale: Scale) -> List[Run]:
                 for name in [pretrain_name(m) for m in scale.methods] +
                 ['scratch-own']
             ] + [Run('finetune', 'scratch-own', s)])
+    groups += [[Run(f'pretrain-x{f}', pretrain_name(m), 0)
+                for m in CURVE_METHODS] for f in scale.curve_factors]
     return [run for group in groups for run in group]
