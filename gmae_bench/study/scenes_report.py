@@ -99,7 +99,8 @@ def zero_shot_rows(results: List[dict], references: dict) -> List[dict]:
 
 
 def cost_rows(results: List[dict]) -> List[dict]:
-    """Mean wall seconds per run kind and encoder (training, evaluation)."""
+    """Mean wall seconds per run kind and encoder (training, evaluation,
+    and training again in a later checkout where that happened)."""
     rows = []
     for kind in ('pretrain', 'det', 'seg'):
         for name in ROW_ORDER:
@@ -116,6 +117,7 @@ def cost_rows(results: List[dict]) -> List[dict]:
                 'runs': str(len(times)),
                 'train s': stat([t.get('train_s') for t in times]),
                 'eval s': stat([t.get('eval_s') for t in times]),
+                'retrain s': stat([t.get('retrain_s') for t in times]),
                 'threads': str(sorted({t.get('threads') for t in times})),
             })
     return rows
@@ -255,7 +257,11 @@ def write_report(work_dir: str, out: str) -> List[str]:
         ('tasks', task_rows(results), {'recon MSE': 4}),
         ('zero_shot', zero_shot_rows(results, index.get('references', {})),
          {}),
-        ('costs', cost_rows(results), {'train s': 0, 'eval s': 0}),
+        ('costs', cost_rows(results), {
+            'train s': 0,
+            'eval s': 0,
+            'retrain s': 0
+        }),
     ]
     for name, rows, digits in tables:
         if not rows:

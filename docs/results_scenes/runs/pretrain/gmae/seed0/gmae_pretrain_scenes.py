@@ -28,7 +28,7 @@ env_cfg = dict(
     dist_cfg=dict(backend='gloo', timeout=600),
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
 launcher = 'none'
-load_from = 'work_dirs/study_scenes/pretrain/gmae/seed0/epoch_9_iter_696.pth'
+load_from = 'work_dirs/study_scenes/pretrain/gmae/seed0/epoch_6_iter_412.pth'
 log_level = 'INFO'
 log_processor = dict(
     by_epoch=True,
