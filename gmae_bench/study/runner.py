@@ -518,14 +518,16 @@ class Study:
         if osp.isfile(path):
             with open(path) as f:
                 earlier = json.load(f)
+        # trained again below: no checkpoint or kept weights are here
+        retrains = run.kind != 'random' and self.pretrained_weights(
+            run) is None
         if run.kind != 'random':  # the random-init encoder trains nothing
-            trained = self.pretrained_weights(run) is not None
             self.train(run, 'retrain_s' if earlier else 'train_s')
         start = time.time()
         self.log('[study] evaluate ' +
                  osp.relpath(osp.dirname(path), self.work_dir))
         result = self.evaluate(run)
-        if earlier and run.kind != 'random' and not trained:
+        if earlier and retrains:
             self.record_rescore(run, earlier, result)
         result.update(
             kind=run.kind,
