@@ -229,17 +229,38 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     return True
 
 
+def fill_report_page(page: str, tables_md: str) -> None:
+    """--page: the page's report blocks from the study's tables."""
+    from gmae_bench.study import fill_page
+    try:
+        names = fill_page(page, tables_md)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f'compare: {e}') from e
+    print(f'filled {len(names)} table(s) of {page}: {", ".join(names)}')
+
+
 def main(argv=None) -> List[Dict]:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('work_dirs', nargs='+')
     p.add_argument('--out', default='work_dirs/compare')
     p.add_argument('--no-plots', action='store_true')
+    p.add_argument(
+        '--page',
+        default=None,
+        help='study work dir only: a results page (e.g. '
+        'docs/results_scenes.md) whose <!-- report:NAME --> blocks get the '
+        'tables just written')
     args = p.parse_args(argv)
+    if args.page and not osp.isfile(args.page):
+        raise SystemExit(f'compare: --page {args.page}: no such file')
     studies = [
         d for d in args.work_dirs if osp.isfile(osp.join(d, 'study.json'))
     ]
     if studies:  # scripts/study.sh work dirs: the study's own tables
         from gmae_bench.study import write_study_report
+        if args.page and len(studies) > 1:
+            raise SystemExit('compare: --page takes one study work dir, '
+                             f'not {len(studies)}')
         for d in studies:
             out = args.out if len(studies) == 1 else osp.join(
                 args.out, osp.basename(osp.normpath(d)))
@@ -247,7 +268,10 @@ def main(argv=None) -> List[Dict]:
             for path in written:
                 if path.endswith('tables.md'):
                     with open(path) as f:
-                        print(f.read())
+                        tables_md = f.read()
+                    print(tables_md)
+                    if args.page:
+                        fill_report_page(args.page, tables_md)
             for path in written:
                 print(f'wrote {path}')
         if len(studies) == len(args.work_dirs):

@@ -4,6 +4,7 @@ the tables and figures (tools/compare.py).
     python tools/study.py [--study {fmnist,scenes}] --scale {ci,cpu,gpu}
         [--work-dir DIR] [--jobs 2] [--out DIR] [--limit N]
         [--only KIND[/NAME[/seedS]][,...]] [--no-report | --report-only]
+        [--keep] [--page docs/results_scenes.md]
 
 fmnist: classification of Fashion-MNIST items (docs/results.md); scenes:
 Mask R-CNN, UperNet and zero-shot layering on Fashion-MNIST scenes
@@ -79,6 +80,11 @@ def main(argv=None) -> None:
         "samples, configs; no checkpoints) to the scale's folder in the "
         'repository (docs/results/runs, docs/results_scenes/runs), from '
         'which a fresh checkout continues')
+    p.add_argument(
+        '--page',
+        default=None,
+        help='fill the <!-- report:NAME --> blocks of this results page with '
+        'the tables of the report (tools/compare.py --page)')
     p.add_argument('--report-only', action='store_true',
                    help='write the tables and figures of the runs finished '
                    'so far, training nothing')
@@ -86,6 +92,10 @@ def main(argv=None) -> None:
     work_dir = args.work_dir or (
         WORK_DIRS[args.study] + ('_ci' if args.scale == 'ci' else ''))
     kinds = [k for k in (args.only or '').split(',') if k] or None
+    if args.page and (args.no_report or args.worker):
+        p.error('--page fills the page from the report: drop --no-report')
+    if args.page and not osp.isfile(args.page):  # before hours of runs
+        p.error(f'--page {args.page}: no such file')
     start = time.time()
     try:
         study = STUDIES[args.study](args.scale, work_dir, args.data
@@ -110,8 +120,10 @@ def main(argv=None) -> None:
     if not args.no_report:  # tables and figures: tools/compare.py
         compare = osp.join(osp.dirname(osp.abspath(__file__)), 'compare.py')
         out = args.out or osp.join(work_dir, 'report')
+        page = ['--page', args.page] if args.page else []
         raise SystemExit(
-            subprocess.call([sys.executable, compare, work_dir, '--out', out]))
+            subprocess.call(
+                [sys.executable, compare, work_dir, '--out', out] + page))
 
 
 if __name__ == '__main__':

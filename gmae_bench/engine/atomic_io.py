@@ -74,6 +74,26 @@ def write_text_atomic(text: str, filepath: str) -> None:
     write_bytes_atomic(text.encode('utf-8'), filepath)
 
 
+def create_text_exclusive(text: str, filepath: str) -> bool:
+    """Create ``filepath`` holding ``text`` unless it exists (False then).
+    The file appears complete or not at all (written aside, then
+    hard-linked into place), so a reader never sees it half-written, and of
+    several processes creating it at once exactly one succeeds."""
+    folder = osp.dirname(osp.abspath(filepath))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=temp_prefix(filepath))
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as f:
+            f.write(text)
+        try:
+            os.link(tmp, filepath)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        os.remove(tmp)
+
+
 def write_torch_atomic(obj, filepath: str) -> None:
     """``torch.save`` through :func:`write_bytes_atomic`."""
     import io

@@ -3,7 +3,8 @@
 detection / segmentation / zero-shot layering on Fashion-MNIST scenes
 (docs/results_scenes.md; :mod:`.scenes_plan`, :mod:`.scenes_eval`,
 :mod:`.scenes`); the runner that trains and resumes (:mod:`.runner`) and
-the tables and figures (:mod:`.report`, :mod:`.scenes_report`)."""
+the tables and figures (:mod:`.report`, :mod:`.scenes_report`, :mod:`.page`)."""
+from .page import fill_page
 from .plan import ABLATIONS, SCALES, Run, Scale, plan
 from .runner import Study, StudyError
 from .scenes import ScenesStudy
@@ -25,5 +26,5 @@ def write_study_report(work_dir: str, out: str) -> list:
 
 __all__ = [
     'ABLATIONS', 'SCALES', 'STUDIES', 'Run', 'Scale', 'ScenesStudy', 'Study',
-    'StudyError', 'plan', 'write_study_report'
+    'StudyError', 'fill_page', 'plan', 'write_study_report'
 ]

@@ -28,8 +28,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-from ..engine.atomic_io import (write_bytes_atomic, write_json_atomic,
-                                write_torch_atomic)
+from ..engine.atomic_io import (create_text_exclusive, write_bytes_atomic,
+                                write_json_atomic, write_torch_atomic)
 from ..utils.checkpoint import (load_checkpoint_file, state_dict_of,
                                 write_sha256_sidecar)
 from .data import background_stats, ground_truth, load_split, to_pixels
@@ -598,22 +598,25 @@ class Study:
     # ------------------------------------------------------------------
     def _lock(self, run: Run) -> bool:
         """Claim a run for this process (a lock file naming host and pid;
-        a lock whose process is gone is taken over)."""
+        a lock whose process is gone is taken over).
+
+        The lock appears complete or not at all
+        (:func:`create_text_exclusive`): a worker reading a lock another had
+        created but not yet written took it for a dead worker's and trained
+        the same run into the same work dir."""
         wd = run.work_dir(self.work_dir)
         os.makedirs(wd, exist_ok=True)
         path = osp.join(wd, LOCK)
         me = f'{socket.gethostname()} {os.getpid()}'
         for _ in range(2):
+            if create_text_exclusive(me, path):
+                return True
+            if self._held_by_live_process(path):
+                return False
             try:
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                if self._held_by_live_process(path):
-                    return False
                 os.remove(path)  # its worker was killed
-                continue
-            with os.fdopen(fd, 'w') as f:
-                f.write(me)
-            return True
+            except FileNotFoundError:
+                pass  # another worker took it over first
         return False
 
     @staticmethod

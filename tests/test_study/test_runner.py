@@ -135,6 +135,36 @@ def test_lock_of_a_dead_worker_is_taken_over(tmp_path):
     assert study._lock(run)
 
 
+def _race_for_lock(work_dir, barrier, results, i):
+    study = _study(work_dir)
+    barrier.wait()  # every worker tries at the same moment
+    results[i] = study._lock(Run('random', 'random', 0))
+    barrier.wait()  # the winner stays alive until all have tried
+
+
+def test_workers_racing_for_one_run_get_one_lock(tmp_path):
+    """Workers claiming one run at once: exactly one gets it (a lock file
+    seen before its owner wrote it was once taken for a dead worker's,
+    and two workers trained one run into one work dir)."""
+    import multiprocessing as mp
+    ctx = mp.get_context('fork')
+    n = 6
+    barrier, results = ctx.Barrier(n), ctx.Array('b', [0] * n)
+    _study(tmp_path)  # study.json written once, before the race
+    procs = [
+        ctx.Process(target=_race_for_lock,
+                    args=(tmp_path, barrier, results, i)) for i in range(n)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0] * n
+    assert sum(results) == 1
+    lock_dir = tmp_path / 'random/random/seed0'
+    assert sorted(os.listdir(lock_dir)) == ['.study_lock']  # no temp left
+
+
 def test_finetune_is_scored_on_the_test_split(tmp_path, monkeypatch):
     """A fine-tuning's result comes from tools/test.py on its last
     checkpoint; an older result without the split is tested again (not

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from gmae_bench.study import SCALES, plan
-from tests.helpers import DATA, run_tool
+from tests.helpers import DATA, ROOT, run_tool
 
 
 def _cells(path):
@@ -144,7 +144,19 @@ def test_scenes_study_ci_end_to_end(tmp_path):
     assert index['study'] == 'scenes' and index['data']['set'] == 'tiny'
     det = json.loads((wd / 'det/gmae/seed0/study_eval.json').read_text())
     assert det['split'] == 'test' and det['images'] == 48
-    assert '[study] 0 run(s) done' in run_tool(cmd[:-4] + cmd[-4:])
+    # the results page's marked blocks get the report's tables (a copy of
+    # the real page: every block it has names a table the report makes)
+    page = tmp_path / 'results_scenes.md'
+    page.write_text((ROOT / 'docs/results_scenes.md').read_text())
+    again = run_tool(cmd + ['--page', str(page)])
+    assert '[study] 0 run(s) done' in again
+    assert 'filled 3 table(s)' in again, again[-3000:]
+    tables = (report / 'tables.md').read_text()
+    filled = page.read_text()
+    for line in tables.splitlines():
+        if line.startswith('| GMAE (black background) |'):
+            assert line in filled
+    assert filled.count('(n=1)') > 20  # the ci runs' cells, one seed each
     # a fresh checkout: small files only (no checkpoints), one result gone
     for ckpt in wd.rglob('*.pth'):
         ckpt.unlink()
