@@ -236,6 +236,15 @@ class Run:
                 return stem[len(prefix):]
         return None
 
+    @property
+    def is_paired_ablation(self) -> bool:
+        """A GMAE ablation of the paper's table (run with the ablation
+        seeds), compared beside the default run of its seed under probe
+        protocol 1 (lr 0.1, k = 20), which its first result was scored
+        with: not scored again under protocol 2."""
+        return self.ablation is not None and (self.ablation
+                                              not in SEEDED_ABLATIONS)
+
     def pretraining(self) -> Optional['Run']:
         """The pretraining a fine-tuning starts from (None: none)."""
         if self.is_finetune and not self.name.startswith('scratch'):

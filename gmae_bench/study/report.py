@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.atomic_io import write_figure_atomic, write_text_atomic
 from .plan import (ABLATIONS, CURVE_METHODS, DEFAULT_ROW, PAPER_ABLATION,
                    SCALES, label_kind, pretrain_name)
-from .probes import PROTOCOL
+from .probes import FIXED_K, FIXED_LR, PROTOCOL, protocol1_scores
 
 Stat = Optional[Tuple[float, Optional[float], int]]
 
@@ -55,7 +55,11 @@ PAIR_NOTE = (
     'Each ablation (one run, seed 0) stands beside the default run of the '
     'same seed (not the mean of three): with one run on each side, a '
     'difference is resolved only beyond about 1.4 x the seed std of one '
-    'run (main table), about 1.2 linear-probe points or 0.0004 MSE here.')
+    'run (main table), about 1.2 linear-probe points or 0.0004 MSE here. '
+    f'Probes under protocol 1 (linear probe at lr {FIXED_LR:g}, k-NN at '
+    f'k = {FIXED_K}, nothing chosen), which every run of this table was '
+    'scored with, so the default row may differ from the main table\'s '
+    'protocol-2 columns.')
 
 
 def read_results(work_dir: str) -> List[dict]:
@@ -291,7 +295,10 @@ def ablation_rows(results: List[dict]) -> List[Dict[str, object]]:
                 label = f'{label[:-1]}, {shown})'
             row = {'ablation': group, 'setting': label}
             for col, k, _ in ABLATION_COLUMNS:
-                row[col] = stat([_value(r, k) for r in sel])
+                row[col] = stat([
+                    protocol1_scores(r).get(k)
+                    if k in PROBE_KEYS else _value(r, k) for r in sel
+                ])
             ft, lin = PAPER_ABLATION[key]
             row['paper ft / lin'] = (f'{ft} / {lin}'
                                      if ft is not None else 'not published')

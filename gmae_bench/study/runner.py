@@ -35,8 +35,8 @@ from ..utils.checkpoint import (load_checkpoint_file, state_dict_of,
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
 from .plan import SCALES, SCRATCH_LENGTH, Run, Scale, plan
-from .probes import (PROTOCOL, extract_features, label_subset,
-                     probe_protocol, validation_split)
+from .probes import (PROTOCOL, extract_features, fixed_probes, label_subset,
+                     probe_protocol, protocol1_scores, validation_split)
 
 RESULT = 'study_eval.json'
 TIMES = 'study_time.json'
@@ -422,7 +422,16 @@ class Study:
             linear=probes['all']['linear'],
             knn=probes['all']['knn'],
             probes=probes,
-            probe_protocol=PROTOCOL)
+            probe_protocol=PROTOCOL,
+            # protocol 1 beside it: the ablation table's, which the
+            # ablations' first (kept) results were scored with
+            protocol1=fixed_probes(
+                feats['train'],
+                d['train_y'],
+                feats['test'],
+                d['test_y'],
+                epochs=self.scale.probe_epochs,
+                seed=run.seed))
         if run.is_pretrain:
             out['recon_mse'] = reconstruction_mse(model, d['test'])
             out['zero_shot'] = zero_shot(model, d['zs'], d['zs_fg'],
@@ -560,15 +569,18 @@ class Study:
 
     def record_rescore(self, run: Run, kept: dict, now: dict) -> None:
         """Append to ``study_retrain.json`` how far the scores of a run
-        trained again lie from its kept ones (reconstruction and zero-shot
-        scores, which no probe protocol changes): zero when training is
-        reproducible on this machine, so the runs built on it start from
-        the encoder its own results describe."""
+        trained again lie from its kept ones (reconstruction, zero-shot and
+        protocol-1 probe scores, which every result holds): zero when
+        training is reproducible on this machine, so the runs built on it
+        start from the encoder its own results describe."""
         diffs = {
             k: abs(now[k] - kept[k])
             for k in ('recon_mse', ) if isinstance(now.get(k), float)
             and isinstance(kept.get(k), float)
         }
+        p1_now, p1_kept = protocol1_scores(now), protocol1_scores(kept)
+        for k in set(p1_now) & set(p1_kept):
+            diffs[f'protocol1/{k}'] = abs(p1_now[k] - p1_kept[k])
         zs_now, zs_kept = now.get('zero_shot', {}), kept.get('zero_shot', {})
         for k in set(zs_now) & set(zs_kept):
             if isinstance(zs_now[k], float):
@@ -659,6 +671,8 @@ class Study:
         when their weights are here)."""
         if run.is_finetune:
             return result.get('finetune_split') == 'test'
+        if run.is_paired_ablation:  # compared under protocol 1
+            return result.get('probe_protocol', 1) in (1, PROTOCOL)
         return result.get('probe_protocol') == PROTOCOL
 
     def progress(self, workers: int = 1) -> str:

@@ -453,6 +453,41 @@ def test_an_older_protocol_is_scored_again_and_retrained_only_if_lost(
     assert log[0]['kept'] == old
 
 
+def test_paper_ablations_keep_their_protocol_1_result(tmp_path,
+                                                      monkeypatch):
+    study = _study(tmp_path)
+    first = dict(recon_mse=0.5, linear=80., knn=79.)  # protocol 1: no key
+    for name, kept in (('gmae_pretrain_fmnist_k32', True),
+                       ('gmae_pretrain_fmnist_black', False),
+                       ('gmae_pretrain_fmnist', False)):
+        run = Run('pretrain', name, 0)
+        assert run.is_paired_ablation == kept
+        wd = tmp_path / 'pretrain' / name / 'seed0'
+        wd.mkdir(parents=True)
+        (wd / 'study_eval.json').write_text(json.dumps(first))
+        assert study.finished(run) == kept, name
+        # a result of a later protocol is up to date for every run
+        (wd / 'study_eval.json').write_text(
+            json.dumps(dict(first, probe_protocol=PROTOCOL)))
+        assert study.finished(run)
+
+
+def test_a_retrained_run_records_its_protocol_1_probes_against_the_kept(
+        tmp_path):
+    study = _study(tmp_path)
+    run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
+    kept = dict(recon_mse=0.5, linear=80., knn=79.)
+    now = dict(recon_mse=0.5, linear=83., knn=84., probe_protocol=PROTOCOL,
+               protocol1=dict(linear=80., knn=78.5))
+    study.record_rescore(run, kept, now)
+    log = json.loads((tmp_path / 'pretrain/gmae_pretrain_fmnist/seed0/'
+                      'study_retrain.json').read_text())
+    # compared protocol 1 with protocol 1, never with the chosen values
+    assert log[0]['diffs'] == {'protocol1/knn': 0.5, 'protocol1/linear': 0.0,
+                               'recon_mse': 0.0}
+    assert log[0]['max_abs_diff'] == 0.5
+
+
 def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
     from gmae_bench.study.probes import validation_split
     study = _study(tmp_path)

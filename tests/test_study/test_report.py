@@ -1,0 +1,32 @@
+"""The study report's tables: which probe protocol each column reads."""
+from gmae_bench.study.probes import PROTOCOL, protocol1_scores
+from gmae_bench.study.report import ablation_rows, main_rows
+
+
+def _result(name, ablation=None, **scores):
+    return dict(kind='pretrain', name=name, method='gmae', seed=0,
+                ablation=ablation, recon_mse=0.03, zero_shot={}, **scores)
+
+
+def test_protocol1_scores_of_either_protocol():
+    assert protocol1_scores(dict(linear=80, knn=79.5)) == dict(
+        linear=80.0, knn=79.5)
+    assert protocol1_scores(
+        dict(linear=83., knn=84., probe_protocol=PROTOCOL,
+             protocol1=dict(linear=80., knn=79.))) == dict(linear=80., knn=79.)
+    # a later protocol without the block has no protocol-1 scores
+    assert protocol1_scores(dict(linear=83., probe_protocol=PROTOCOL)) == {}
+
+
+def test_ablation_table_compares_protocol_1_and_main_table_protocol_2():
+    default = _result('gmae_pretrain_fmnist', linear=83., knn=84.,
+                      probe_protocol=PROTOCOL,
+                      protocol1=dict(linear=80., knn=79.))
+    k32 = _result('gmae_pretrain_fmnist_k32', 'k32', linear=81., knn=78.)
+    rows = ablation_rows([default, k32])
+    k_rows = {r['setting']: r for r in rows if r['ablation'] == 'k (Gaussians)'}
+    assert k_rows['k = 64 (default, seed 0)']['linear top-1'][0] == 80.
+    assert k_rows['k = 64 (default, seed 0)']['k-NN top-1'][0] == 79.
+    assert k_rows['k = 32']['linear top-1'][0] == 81.
+    main = {r['model']: r for r in main_rows([default, k32])}
+    assert main['GMAE']['linear top-1'][0] == 83.
