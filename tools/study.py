@@ -59,8 +59,10 @@ def main(argv=None) -> None:
         '--only',
         default=None,
         help='train only these runs, comma-separated, each KIND, KIND/NAME '
-        'or KIND/NAME/seedS (kinds: fmnist pretrain, random, finetune; '
-        'scenes pretrain, det, seg; e.g. det/gmae,seg/random/seed1); the '
+        'or KIND/NAME/seedS (kinds: fmnist pretrain, random, finetune, '
+        'pretrain-x4 / -x8 (the learning curve), finetune-1pct / -10pct '
+        '(fewer labels); scenes pretrain, det, seg; e.g. '
+        'det/gmae,seg/random/seed1); the '
         'others stay to do and the report still covers every finished run')
     p.add_argument(
         '--jobs',
