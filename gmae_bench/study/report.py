@@ -28,6 +28,8 @@ MAIN_ROWS = [  # label, kind, name
     ('MAE (norm_pix)', 'pretrain', 'mae_pretrain_fmnist'),
     ('MAE-pixel', 'pretrain', 'mae-pixel_pretrain_fmnist'),
     ('GMAE', 'pretrain', 'gmae_pretrain_fmnist'),
+    # the background ablation has three seeds: a main row of its own
+    ('GMAE, black background', 'pretrain', 'gmae_pretrain_fmnist_black'),
     ('random-init encoder', 'random', 'random'),
     ('supervised from scratch', 'finetune', 'scratch'),
     ('supervised from scratch, own recipe', 'finetune', 'scratch-own'),

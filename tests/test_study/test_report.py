@@ -30,3 +30,15 @@ def test_ablation_table_compares_protocol_1_and_main_table_protocol_2():
     assert k_rows['k = 32']['linear top-1'][0] == 81.
     main = {r['model']: r for r in main_rows([default, k32])}
     assert main['GMAE']['linear top-1'][0] == 83.
+
+
+def test_black_background_is_a_main_row_of_its_own():
+    runs = [dict(_result('gmae_pretrain_fmnist', linear=83., knn=84.,
+                         probe_protocol=PROTOCOL), seed=s) for s in range(3)]
+    runs += [dict(_result('gmae_pretrain_fmnist_black', 'black',
+                          linear=85. + s, knn=86., probe_protocol=PROTOCOL),
+                  seed=s) for s in range(3)]
+    main = {r['model']: r for r in main_rows(runs)}
+    assert main['GMAE']['linear top-1'][0] == 83.
+    black = main['GMAE, black background']['linear top-1']
+    assert black[0] == 86. and black[2] == 3  # mean of 85, 86, 87; n = 3
