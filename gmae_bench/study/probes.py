@@ -101,9 +101,21 @@ def knn_accuracy(train_x: Tensor,
 
 PROTOCOL = 2  # 1: fixed lr 0.1 and k = 20; 2: chosen on a validation split
 FIXED_LR, FIXED_K = 0.1, 20  # protocol 1: FB-MAE's lr, DINO's k
-LR_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
-K_GRID = (10, 20, 50, 100)
+# wide enough that the chosen value lies inside: with 0.01-1.0 and
+# k 10-100 the first runs chose an end of each (raw pixels lr 0.01, the
+# encoders lr 1.0, every run k = 10)
+LR_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+K_GRID = (1, 3, 5, 10, 20, 50, 100)
+PROBE_GRID = dict(linear_lr=list(LR_GRID), knn_k=list(K_GRID))
 LABEL_FRACTIONS = (0.01, 0.1)
+
+
+def is_current(result: dict) -> bool:
+    """Whether a result's probes were chosen the way this revision
+    chooses them: :data:`PROTOCOL` over the grids of :data:`PROBE_GRID`
+    (a result scored over other grids is scored again)."""
+    return (result.get('probe_protocol') == PROTOCOL
+            and result.get('probe_grid') == PROBE_GRID)
 
 
 def fixed_probes(train_x: Tensor,

@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.atomic_io import write_figure_atomic, write_text_atomic
 from .plan import (ABLATIONS, CURVE_METHODS, DEFAULT_ROW, PAPER_ABLATION,
                    SCALES, label_kind, pretrain_name)
-from .probes import FIXED_K, FIXED_LR, PROTOCOL, protocol1_scores
+from .probes import FIXED_K, FIXED_LR, is_current, protocol1_scores
 
 Stat = Optional[Tuple[float, Optional[float], int]]
 
@@ -90,8 +90,8 @@ def _value(r: dict, key: str) -> Optional[float]:
     zero-shot scores of that one readout. Probe scores of an encoder
     measured under an earlier probe protocol count as missing: a column
     never mixes protocols."""
-    if key in PROBE_KEYS and r.get('kind') != 'finetune' and r.get(
-            'probe_protocol') != PROTOCOL:
+    if key in PROBE_KEYS and r.get('kind') != 'finetune' and not is_current(
+            r):
         return None
     if key in r:
         return r[key]
@@ -183,7 +183,7 @@ def main_rows(results: List[dict],
 def _probe_runs(r: dict) -> List[dict]:
     """The :func:`probe_protocol` results of one encoder run, or of the
     raw pixels (one per seed); none from an earlier protocol."""
-    if r.get('probe_protocol') != PROTOCOL:
+    if not is_current(r):
         return []
     probes = r.get('probes') or []
     return probes if isinstance(probes, list) else [probes]

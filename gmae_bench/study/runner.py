@@ -35,8 +35,9 @@ from ..utils.checkpoint import (load_checkpoint_file, state_dict_of,
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
 from .plan import SCALES, SCRATCH_LENGTH, Run, Scale, plan
-from .probes import (PROTOCOL, extract_features, fixed_probes, label_subset,
-                     probe_protocol, protocol1_scores, validation_split)
+from .probes import (PROBE_GRID, PROTOCOL, extract_features, fixed_probes,
+                     is_current, label_subset, probe_protocol,
+                     protocol1_scores, validation_split)
 
 RESULT = 'study_eval.json'
 TIMES = 'study_time.json'
@@ -423,6 +424,7 @@ class Study:
             knn=probes['all']['knn'],
             probes=probes,
             probe_protocol=PROTOCOL,
+            probe_grid=PROBE_GRID,
             # protocol 1 beside it: the ablation table's, which the
             # ablations' first (kept) results were scored with
             protocol1=fixed_probes(
@@ -667,13 +669,14 @@ class Study:
     def up_to_date(self, run: Run, result: dict) -> bool:
         """Whether a result was measured the way this revision measures:
         a fine-tuning on the test split, an encoder with the probes of
-        :data:`PROTOCOL` (earlier ones are scored again, not retrained
-        when their weights are here)."""
+        :data:`PROTOCOL` over today's grids (others are scored again, not
+        retrained when their weights are here)."""
         if run.is_finetune:
             return result.get('finetune_split') == 'test'
         if run.is_paired_ablation:  # compared under protocol 1
-            return result.get('probe_protocol', 1) in (1, PROTOCOL)
-        return result.get('probe_protocol') == PROTOCOL
+            return (result.get('probe_protocol', 1) == 1
+                    or 'protocol1' in result or is_current(result))
+        return is_current(result)
 
     def progress(self, workers: int = 1) -> str:
         """``runs done / total`` and the time left, estimated from the
@@ -814,7 +817,7 @@ class Study:
             self.index['references'] = zero_shot(None, d['zs'], d['zs_fg'],
                                                  d['zs_edges'])
         raw = self.index.get('raw_pixels') or {}
-        if raw.get('probe_protocol') != PROTOCOL:
+        if not is_current(raw):
             self.index['raw_pixels'] = self.raw_pixel_probes()
         self._save_index()
 
@@ -839,6 +842,7 @@ class Study:
             knn=runs[0]['all']['knn'],  # no randomness: one value
             probes=runs,
             probe_protocol=PROTOCOL,
+            probe_grid=PROBE_GRID,
             features=int(train.shape[1]),
             train_images=len(train),
             test_images=len(test))

@@ -1,6 +1,8 @@
 """The study report's tables: which probe protocol each column reads."""
-from gmae_bench.study.probes import PROTOCOL, protocol1_scores
+from gmae_bench.study.probes import PROBE_GRID, PROTOCOL, protocol1_scores
 from gmae_bench.study.report import ablation_rows, main_rows
+
+CURRENT = dict(probe_protocol=PROTOCOL, probe_grid=PROBE_GRID)
 
 
 def _result(name, ablation=None, **scores):
@@ -12,15 +14,15 @@ def test_protocol1_scores_of_either_protocol():
     assert protocol1_scores(dict(linear=80, knn=79.5)) == dict(
         linear=80.0, knn=79.5)
     assert protocol1_scores(
-        dict(linear=83., knn=84., probe_protocol=PROTOCOL,
+        dict(linear=83., knn=84., **CURRENT,
              protocol1=dict(linear=80., knn=79.))) == dict(linear=80., knn=79.)
     # a later protocol without the block has no protocol-1 scores
-    assert protocol1_scores(dict(linear=83., probe_protocol=PROTOCOL)) == {}
+    assert protocol1_scores(dict(linear=83., **CURRENT)) == {}
 
 
 def test_ablation_table_compares_protocol_1_and_main_table_protocol_2():
     default = _result('gmae_pretrain_fmnist', linear=83., knn=84.,
-                      probe_protocol=PROTOCOL,
+                      **CURRENT,
                       protocol1=dict(linear=80., knn=79.))
     k32 = _result('gmae_pretrain_fmnist_k32', 'k32', linear=81., knn=78.)
     rows = ablation_rows([default, k32])
@@ -34,11 +36,20 @@ def test_ablation_table_compares_protocol_1_and_main_table_protocol_2():
 
 def test_black_background_is_a_main_row_of_its_own():
     runs = [dict(_result('gmae_pretrain_fmnist', linear=83., knn=84.,
-                         probe_protocol=PROTOCOL), seed=s) for s in range(3)]
+                         **CURRENT), seed=s) for s in range(3)]
     runs += [dict(_result('gmae_pretrain_fmnist_black', 'black',
-                          linear=85. + s, knn=86., probe_protocol=PROTOCOL),
+                          linear=85. + s, knn=86., **CURRENT),
                   seed=s) for s in range(3)]
     main = {r['model']: r for r in main_rows(runs)}
     assert main['GMAE']['linear top-1'][0] == 83.
     black = main['GMAE, black background']['linear top-1']
     assert black[0] == 86. and black[2] == 3  # mean of 85, 86, 87; n = 3
+
+
+def test_probes_chosen_over_other_grids_count_as_missing():
+    old = _result('gmae_pretrain_fmnist', linear=83., knn=84.,
+                  probe_protocol=PROTOCOL,
+                  probe_grid=dict(linear_lr=[0.1, 1.0], knn_k=[10, 20]))
+    row = {r['model']: r for r in main_rows([old])}['GMAE']
+    assert row['linear top-1'] is None and row['k-NN top-1'] is None
+    assert row['recon MSE'][0] == 0.03

@@ -6,7 +6,9 @@ import subprocess
 import pytest
 
 from gmae_bench.study import SCALES, Run, Study, StudyError, plan
-from gmae_bench.study.probes import PROTOCOL
+from gmae_bench.study.probes import PROBE_GRID, PROTOCOL
+
+CURRENT = dict(probe_protocol=PROTOCOL, probe_grid=PROBE_GRID)
 from tests.helpers import DATA
 
 
@@ -236,7 +238,7 @@ def test_progress_counts_runs_and_estimates_time_left(tmp_path):
         wd = tmp_path / os.path.relpath(r.work_dir(str(tmp_path)), tmp_path)
         wd.mkdir(parents=True)
         (wd / 'study_eval.json').write_text(
-            json.dumps(dict(probe_protocol=PROTOCOL)))
+            json.dumps(dict(**CURRENT)))
         (wd / 'study_time.json').write_text(
             json.dumps(dict(train_s=3000.0, eval_s=600.0)))
     text = study.progress(workers=2)
@@ -263,7 +265,7 @@ def test_demo_report_is_labelled(tmp_path):
         (wd / 'study_eval.json').write_text(
             json.dumps(dict(kind='pretrain', name=name, seed=0, linear=lin,
                             knn=60.0, ablation=None,
-                            probe_protocol=PROTOCOL)))
+                            **CURRENT)))
     write_report(str(tmp_path), str(tmp_path / 'report'))
     md = (tmp_path / 'report' / 'tables.md').read_text()
     assert 'demo-length run' in md and 'not a result' in md
@@ -299,7 +301,7 @@ def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
     wd = work / 'pretrain/gmae_pretrain_fmnist/seed0'
     wd.mkdir(parents=True)
     for name, data in (('study_eval.json', json.dumps(
-            dict(probe_protocol=PROTOCOL))), ('study_time.json', '{}'),
+            dict(**CURRENT))), ('study_time.json', '{}'),
                        ('gmae_pretrain_fmnist.py', 'x = 1'),
                        ('features.pt', 'cache'), ('study_train.log', 'log')):
         (wd / name).write_text(data)
@@ -428,7 +430,7 @@ def test_an_older_protocol_is_scored_again_and_retrained_only_if_lost(
     (wd / 'study_eval.json').write_text(json.dumps(old))
     assert not study.finished(run)
     new = dict(recon_mse=0.52, zero_shot={'fg_iou/layers': 41.0},
-               linear=81., probe_protocol=PROTOCOL)
+               linear=81., **CURRENT)
     monkeypatch.setattr(study, 'evaluate', lambda r: dict(new))
     trained = []
 
@@ -468,8 +470,15 @@ def test_paper_ablations_keep_their_protocol_1_result(tmp_path,
         assert study.finished(run) == kept, name
         # a result of a later protocol is up to date for every run
         (wd / 'study_eval.json').write_text(
-            json.dumps(dict(first, probe_protocol=PROTOCOL)))
+            json.dumps(dict(first, **CURRENT)))
         assert study.finished(run)
+        # the same protocol chosen over other grids is scored again; an
+        # ablation keeps its protocol-1 block
+        (wd / 'study_eval.json').write_text(json.dumps(dict(
+            first, probe_protocol=PROTOCOL,
+            probe_grid=dict(linear_lr=[0.1, 1.0], knn_k=[10, 20]),
+            protocol1=dict(linear=80., knn=79.))))
+        assert study.finished(run) == kept, name
 
 
 def test_a_retrained_run_records_its_protocol_1_probes_against_the_kept(
@@ -477,7 +486,7 @@ def test_a_retrained_run_records_its_protocol_1_probes_against_the_kept(
     study = _study(tmp_path)
     run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
     kept = dict(recon_mse=0.5, linear=80., knn=79.)
-    now = dict(recon_mse=0.5, linear=83., knn=84., probe_protocol=PROTOCOL,
+    now = dict(recon_mse=0.5, linear=83., knn=84., **CURRENT,
                protocol1=dict(linear=80., knn=78.5))
     study.record_rescore(run, kept, now)
     log = json.loads((tmp_path / 'pretrain/gmae_pretrain_fmnist/seed0/'
