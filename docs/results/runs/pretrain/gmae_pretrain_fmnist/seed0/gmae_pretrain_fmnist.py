@@ -5,6 +5,7 @@ custom_hooks = [
     dict(type='gmae_bench.StrictLoadHook'),
     dict(type='gmae_bench.RNGStateHook'),
     dict(type='gmae_bench.CheckpointContentHook'),
+    dict(type='gmae_bench.PreemptionHook'),
 ]
 custom_imports = dict(
     allow_failed_imports=False,
@@ -27,7 +28,7 @@ env_cfg = dict(
     dist_cfg=dict(backend='gloo', timeout=600),
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
 launcher = 'none'
-load_from = None
+load_from = 'work_dirs/study/pretrain/gmae_pretrain_fmnist/seed0/epoch_4_iter_853.pth'
 log_level = 'INFO'
 log_processor = dict(
     by_epoch=True,
@@ -91,8 +92,8 @@ param_scheduler = [
         type='CosineAnnealingLR'),
 ]
 randomness = dict(deterministic=False, diff_rank_seed=True, seed=0)
-resume = False
-train_cfg = dict(max_epochs=6, type='EpochBasedTrainLoop')
+resume = True
+train_cfg = dict(max_epochs=6, type='gmae_bench.ResumableEpochBasedTrainLoop')
 train_dataloader = dict(
     batch_size=256,
     collate_fn=dict(type='default_collate'),
@@ -123,4 +124,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
     ])
 warmup_epochs = 1
-work_dir = '/work/main/work_dirs/study/pretrain/gmae_pretrain_fmnist/seed0'
+work_dir = 'work_dirs/study/pretrain/gmae_pretrain_fmnist/seed0'

@@ -5,6 +5,7 @@ custom_hooks = [
     dict(type='gmae_bench.StrictLoadHook'),
     dict(type='gmae_bench.RNGStateHook'),
     dict(type='gmae_bench.CheckpointContentHook'),
+    dict(type='gmae_bench.PreemptionHook'),
 ]
 custom_imports = dict(
     allow_failed_imports=False,
@@ -83,7 +84,7 @@ param_scheduler = [
 ]
 randomness = dict(deterministic=False, diff_rank_seed=True, seed=0)
 resume = False
-train_cfg = dict(max_epochs=6, type='EpochBasedTrainLoop')
+train_cfg = dict(max_epochs=6, type='gmae_bench.ResumableEpochBasedTrainLoop')
 train_dataloader = dict(
     batch_size=256,
     collate_fn=dict(type='default_collate'),
@@ -114,4 +115,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
     ])
 warmup_epochs = 1
-work_dir = '/work/main/work_dirs/study/pretrain/mae_pretrain_fmnist/seed0'
+work_dir = 'work_dirs/study/pretrain/mae_pretrain_fmnist/seed0'

@@ -28,7 +28,7 @@ env_cfg = dict(
     dist_cfg=dict(backend='gloo', timeout=600),
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
 launcher = 'none'
-load_from = None
+load_from = 'work_dirs/study/pretrain/mae_pretrain_fmnist/seed1/epoch_4_iter_828.pth'
 log_level = 'INFO'
 log_processor = dict(
     by_epoch=True,
@@ -83,7 +83,7 @@ param_scheduler = [
         type='CosineAnnealingLR'),
 ]
 randomness = dict(deterministic=False, diff_rank_seed=True, seed=1)
-resume = False
+resume = True
 train_cfg = dict(max_epochs=6, type='gmae_bench.ResumableEpochBasedTrainLoop')
 train_dataloader = dict(
     batch_size=256,
