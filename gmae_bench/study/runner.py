@@ -302,13 +302,11 @@ class Study:
             opts = dict(max_epochs=self.epochs(run), **s.pretrain_options)
         opts['randomness.seed'] = run.seed
         if run.label_fraction < 1:
-            # the probes' labelled subset (the config that ran lists it);
-            # the last partial batch is dropped as in every fine-tuning
-            # (mixup pairs images: 5,499 images at batch 128 leave an odd
-            # 123), and the shuffle drops other images in each epoch
+            # the probes' labelled subset (the config that ran lists it),
+            # every labelled image in every epoch
             opts['train_dataloader.dataset.indices'] = self.labelled(
                 run.label_fraction)
-            opts['train_dataloader.drop_last'] = True
+            opts['train_dataloader.drop_last'] = False
         elif s.train_images is not None:
             opts['train_dataloader.dataset.indices'] = s.train_images
         if s.test_images is not None and run.is_finetune:

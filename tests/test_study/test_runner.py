@@ -509,7 +509,7 @@ def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
     _, val = validation_split(y, SCALES['ci'].val_images)
     assert subset == study.labelled(0.1) and len(subset) >= 10
     assert not set(subset) & set(val.tolist())  # never a validation image
-    assert opts['train_dataloader.drop_last'] is True  # mixup pairs images
+    assert opts['train_dataloader.drop_last'] is False
     assert opts['max_epochs'] == SCALES['ci'].label_finetunes[0.1]
     own = Run('finetune', 'scratch-own', 0)
     assert own.pretraining() is None and own.label_fraction == 1
