@@ -107,6 +107,8 @@ FIXED_LR, FIXED_K = 0.1, 20  # protocol 1: FB-MAE's lr, DINO's k
 LR_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 K_GRID = (1, 3, 5, 10, 20, 50, 100)
 PROBE_GRID = dict(linear_lr=list(LR_GRID), knn_k=list(K_GRID))
+# what a result records of how its probes were chosen
+CURRENT_PROTOCOL = dict(probe_protocol=PROTOCOL, probe_grid=PROBE_GRID)
 LABEL_FRACTIONS = (0.01, 0.1)
 
 
@@ -114,8 +116,7 @@ def is_current(result: dict) -> bool:
     """Whether a result's probes were chosen the way this revision
     chooses them: :data:`PROTOCOL` over the grids of :data:`PROBE_GRID`
     (a result scored over other grids is scored again)."""
-    return (result.get('probe_protocol') == PROTOCOL
-            and result.get('probe_grid') == PROBE_GRID)
+    return all(result.get(k) == v for k, v in CURRENT_PROTOCOL.items())
 
 
 def fixed_probes(train_x: Tensor,

@@ -88,8 +88,8 @@ LABEL_SETTINGS = ('1%', '10%', 'all')
 def _value(r: dict, key: str) -> Optional[float]:
     """A study_eval.json value by column key; ``metric/readout`` keys are
     zero-shot scores of that one readout. Probe scores of an encoder
-    measured under an earlier probe protocol count as missing: a column
-    never mixes protocols."""
+    measured under an earlier probe protocol or over other grids count as
+    missing: a column never mixes protocols."""
     if key in PROBE_KEYS and r.get('kind') != 'finetune' and not is_current(
             r):
         return None

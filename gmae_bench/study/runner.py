@@ -35,7 +35,7 @@ from ..utils.checkpoint import (load_checkpoint_file, state_dict_of,
 from .data import background_stats, ground_truth, load_split, to_pixels
 from .evaluate import reconstruction_mse, zero_shot
 from .plan import SCALES, SCRATCH_LENGTH, Run, Scale, plan
-from .probes import (PROBE_GRID, PROTOCOL, extract_features, fixed_probes,
+from .probes import (CURRENT_PROTOCOL, extract_features, fixed_probes,
                      is_current, label_subset, probe_protocol,
                      protocol1_scores, validation_split)
 
@@ -423,8 +423,7 @@ class Study:
             linear=probes['all']['linear'],
             knn=probes['all']['knn'],
             probes=probes,
-            probe_protocol=PROTOCOL,
-            probe_grid=PROBE_GRID,
+            **CURRENT_PROTOCOL,
             # protocol 1 beside it: the ablation table's, which the
             # ablations' first (kept) results were scored with
             protocol1=fixed_probes(
@@ -669,7 +668,7 @@ class Study:
     def up_to_date(self, run: Run, result: dict) -> bool:
         """Whether a result was measured the way this revision measures:
         a fine-tuning on the test split, an encoder with the probes of
-        :data:`PROTOCOL` over today's grids (others are scored again, not
+        :data:`CURRENT_PROTOCOL`, grids too (others are scored again, not
         retrained when their weights are here)."""
         if run.is_finetune:
             return result.get('finetune_split') == 'test'
@@ -841,8 +840,7 @@ class Study:
             linear=[r['all']['linear'] for r in runs],
             knn=runs[0]['all']['knn'],  # no randomness: one value
             probes=runs,
-            probe_protocol=PROTOCOL,
-            probe_grid=PROBE_GRID,
+            **CURRENT_PROTOCOL,
             features=int(train.shape[1]),
             train_images=len(train),
             test_images=len(test))

@@ -1,8 +1,7 @@
 """The study report's tables: which probe protocol each column reads."""
-from gmae_bench.study.probes import PROBE_GRID, PROTOCOL, protocol1_scores
+from gmae_bench.study.probes import CURRENT_PROTOCOL as CURRENT
+from gmae_bench.study.probes import PROTOCOL, protocol1_scores
 from gmae_bench.study.report import ablation_rows, main_rows
-
-CURRENT = dict(probe_protocol=PROTOCOL, probe_grid=PROBE_GRID)
 
 
 def _result(name, ablation=None, **scores):

@@ -6,9 +6,8 @@ import subprocess
 import pytest
 
 from gmae_bench.study import SCALES, Run, Study, StudyError, plan
-from gmae_bench.study.probes import PROBE_GRID, PROTOCOL
-
-CURRENT = dict(probe_protocol=PROTOCOL, probe_grid=PROBE_GRID)
+from gmae_bench.study.probes import CURRENT_PROTOCOL as CURRENT
+from gmae_bench.study.probes import PROTOCOL
 from tests.helpers import DATA
 
 
