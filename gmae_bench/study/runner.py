@@ -304,14 +304,27 @@ class Study:
         if run.label_fraction < 1:
             # the probes' labelled subset (the config that ran lists it),
             # every labelled image in every epoch
-            opts['train_dataloader.dataset.indices'] = self.labelled(
-                run.label_fraction)
-            opts['train_dataloader.drop_last'] = False
+            subset = self.labelled(run.label_fraction)
+            opts['train_dataloader.dataset.indices'] = subset
+            # mixup pairs the images of a batch, so every batch is full and
+            # even: the last partial batch is dropped, as in every
+            # fine-tuning, and a subset smaller than one batch (the ci
+            # scale) trains on one batch of its even size
+            batch = opts.get('train_dataloader.batch_size',
+                             self._config_batch_size(run))
+            opts['train_dataloader.batch_size'] = min(
+                batch, len(subset) - len(subset) % 2)
+            opts['train_dataloader.drop_last'] = True
         elif s.train_images is not None:
             opts['train_dataloader.dataset.indices'] = s.train_images
         if s.test_images is not None and run.is_finetune:
             opts['val_dataloader.dataset.indices'] = s.test_images
         return opts
+
+    @staticmethod
+    def _config_batch_size(run: Run) -> int:
+        from mmengine.config import Config
+        return int(Config.fromfile(run.config()).train_dataloader.batch_size)
 
     def labelled(self, fraction: float) -> List[int]:
         """Indices of the train images whose labels a ``fraction`` run

@@ -496,6 +496,20 @@ def test_a_retrained_run_records_its_protocol_1_probes_against_the_kept(
     assert log[0]['max_abs_diff'] == 0.5
 
 
+def test_fewer_label_batches_are_full_and_even(tmp_path, monkeypatch):
+    """The cpu scale's 10 % subset (5,499 images) at the config's batch of
+    256 left an odd last batch of 123, which mixup cannot pair."""
+    study = _study(tmp_path, 'cpu')
+    monkeypatch.setattr(study, 'labelled', lambda fraction: list(range(5499)))
+    run = Run('finetune-10pct', 'mae_pretrain_fmnist', 0)
+    opts = study._train_options(run)
+    assert opts['train_dataloader.batch_size'] == 256  # the config's
+    assert opts['train_dataloader.drop_last'] is True
+    monkeypatch.setattr(study, 'labelled', lambda fraction: list(range(51)))
+    opts = study._train_options(run)
+    assert opts['train_dataloader.batch_size'] == 50
+
+
 def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
     from gmae_bench.study.probes import validation_split
     study = _study(tmp_path)
@@ -508,7 +522,12 @@ def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
     _, val = validation_split(y, SCALES['ci'].val_images)
     assert subset == study.labelled(0.1) and len(subset) >= 10
     assert not set(subset) & set(val.tolist())  # never a validation image
-    assert opts['train_dataloader.drop_last'] is False
+    # mixup needs full, even batches: the last partial one is dropped and
+    # a subset smaller than the ci batch (64) trains on one even batch
+    assert opts['train_dataloader.drop_last'] is True
+    batch = opts['train_dataloader.batch_size']
+    assert batch % 2 == 0 and 0 < batch <= min(64, len(subset))
+    assert len(subset) // batch >= 1
     assert opts['max_epochs'] == SCALES['ci'].label_finetunes[0.1]
     own = Run('finetune', 'scratch-own', 0)
     assert own.pretraining() is None and own.label_fraction == 1
