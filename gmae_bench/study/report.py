@@ -19,7 +19,7 @@ import numpy as np
 
 from ..engine.atomic_io import write_figure_atomic, write_text_atomic
 from .plan import (ABLATIONS, CURVE_METHODS, DEFAULT_ROW, PAPER_ABLATION,
-                   SCALES, label_kind, pretrain_name)
+                   SCALES, label_kind, plan, pretrain_name)
 from .probes import FIXED_K, FIXED_LR, is_current, protocol1_scores
 
 Stat = Optional[Tuple[float, Optional[float], int]]
@@ -142,9 +142,11 @@ LABELS_NOTE = (
     'train split, with 1 % / 10 % it is fitted on a class-balanced subset '
     'of the other train images, the same subset for every row and for the '
     'fine-tunings of that column. Fine-tuning uses the fixed recipe '
-    '(nothing chosen on any split): FB-MAE\'s for the pretrained encoders, '
-    'on all labels the main table\'s 2 epochs; the from-scratch row its '
-    'own recipe (no layer decay, weight decay 0.3) for twice the epochs.')
+    '(nothing chosen on any split): FB-MAE\'s for the pretrained encoders '
+    '(on all labels the main table\'s 2 epochs) and for "supervised from '
+    'scratch" (the same recipe and epochs from a random init); "own '
+    'recipe" is MAE\'s from-scratch recipe (no layer decay, weight decay '
+    '0.3) for twice the epochs.')
 DEMO_NOTE = (
     '\nA demo-length run (MAE and GMAE, 2 epochs on 20,000 Fashion-MNIST '
     'training images; probes scored on 2,000 test images): it shows the '
@@ -265,6 +267,43 @@ def curve_rows(results: List[dict],
                 'recon MSE': stat([r.get('recon_mse')]),
             })
     return rows if any(r['epochs'] != str(epochs) for r in rows) else []
+
+
+COST_DIGITS = {'train s': 0, 'eval s': 0, 'retrain s': 0}
+
+
+def cost_rows(results: List[dict],
+              groups: Sequence[Tuple[str, str]],
+              total: bool = False) -> List[Dict[str, object]]:
+    """Wall seconds of the finished runs per ``(kind, name)`` group, from
+    their ``study_time.json``: mean training, evaluation and, where a
+    later checkout trained a run again, retraining; ``total`` adds the
+    sums over every run (each run on one core: core-seconds)."""
+    rows, sums = [], {'train s': [], 'eval s': [], 'retrain s': []}
+    for kind, name in groups:
+        times = []
+        for r in _select(results, kind, name):
+            p = osp.join(r['path'], 'study_time.json')
+            if osp.isfile(p):
+                with open(p) as f:
+                    times.append(json.load(f))
+        if not times:
+            continue
+        row: Dict[str, object] = {'run': f'{kind} / {name}',
+                                  'runs': str(len(times))}
+        for col in sums:
+            values = [t.get(col.replace(' ', '_')) for t in times]
+            row[col] = stat(values)
+            sums[col] += [v for v in values if v is not None]
+        row['threads'] = str(sorted({t.get('threads') for t in times}))
+        rows.append(row)
+    if total and rows:
+        row = {'run': '**sum over the runs**',
+               'runs': str(sum(int(r['runs']) for r in rows))}
+        row.update({col: f'{sum(v):.0f}' for col, v in sums.items()})
+        row['threads'] = ''
+        rows.append(row)
+    return rows
 
 
 def ablation_rows(results: List[dict]) -> List[Dict[str, object]]:
@@ -550,6 +589,13 @@ def plot_samples(results: List[dict], path: str) -> bool:
     return True
 
 
+def _groups(scale: Optional[str]) -> List[Tuple[str, str]]:
+    """The (kind, name) groups of a scale's runs, in the plan's order."""
+    if scale not in SCALES:
+        return []
+    return list(dict.fromkeys((r.kind, r.name) for r in plan(SCALES[scale])))
+
+
 def write_report(work_dir: str, out: str) -> List[str]:
     """All tables and figures of a study work dir; returns the paths."""
     index_path = osp.join(work_dir, 'study.json')
@@ -573,6 +619,8 @@ def write_report(work_dir: str, out: str) -> List[str]:
         }),
         ('zero_shot', zero_shot_rows(results, index.get('references',
                                                         {})), {}),
+        ('costs', cost_rows(results, _groups(index.get('scale')), total=True),
+         COST_DIGITS),
     ]
     md = [f'# Study results ({index["scale"]} scale)\n']
     if index['scale'] == 'demo':

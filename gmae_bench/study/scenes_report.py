@@ -16,7 +16,8 @@ import numpy as np
 
 from ..datasets.idx import FASHION_MNIST_CLASSES
 from ..engine.atomic_io import write_figure_atomic, write_text_atomic
-from .report import markdown, read_results, stat, write_csv
+from .report import (COST_DIGITS, cost_rows, markdown, read_results, stat,
+                     write_csv)
 from .scenes import SAMPLES
 from .scenes_plan import ENCODERS, LABELS
 
@@ -95,31 +96,6 @@ def zero_shot_rows(results: List[dict], references: dict) -> List[dict]:
             row[col] = stat([s.get(key) for s in sources]) if key else None
         if any(isinstance(v, tuple) for v in row.values()):
             rows.append(row)
-    return rows
-
-
-def cost_rows(results: List[dict]) -> List[dict]:
-    """Mean wall seconds per run kind and encoder (training, evaluation,
-    and training again in a later checkout where that happened)."""
-    rows = []
-    for kind in ('pretrain', 'det', 'seg'):
-        for name in ROW_ORDER:
-            times = []
-            for r in _runs(results, kind, name):
-                p = osp.join(r['path'], 'study_time.json')
-                if osp.isfile(p):
-                    with open(p) as f:
-                        times.append(json.load(f))
-            if not times:
-                continue
-            rows.append({
-                'run': f'{kind} / {name}',
-                'runs': str(len(times)),
-                'train s': stat([t.get('train_s') for t in times]),
-                'eval s': stat([t.get('eval_s') for t in times]),
-                'retrain s': stat([t.get('retrain_s') for t in times]),
-                'threads': str(sorted({t.get('threads') for t in times})),
-            })
     return rows
 
 
@@ -257,11 +233,9 @@ def write_report(work_dir: str, out: str) -> List[str]:
         ('tasks', task_rows(results), {'recon MSE': 4}),
         ('zero_shot', zero_shot_rows(results, index.get('references', {})),
          {}),
-        ('costs', cost_rows(results), {
-            'train s': 0,
-            'eval s': 0,
-            'retrain s': 0
-        }),
+        ('costs',
+         cost_rows(results, [(kind, name) for kind in ('pretrain', 'det', 'seg')
+                             for name in ROW_ORDER]), COST_DIGITS),
     ]
     for name, rows, digits in tables:
         if not rows:

@@ -52,3 +52,31 @@ def test_probes_chosen_over_other_grids_count_as_missing():
     row = {r['model']: r for r in main_rows([old])}['GMAE']
     assert row['linear top-1'] is None and row['k-NN top-1'] is None
     assert row['recon MSE'][0] == 0.03
+
+
+def test_costs_per_group_and_their_sum(tmp_path):
+    import json
+
+    from gmae_bench.study.report import cost_rows
+    runs = []
+    for seed, times in enumerate([dict(train_s=100., eval_s=10., threads=1),
+                                  dict(train_s=300., eval_s=30., threads=1,
+                                       retrain_s=50.)]):
+        d = tmp_path / f'seed{seed}'
+        d.mkdir()
+        (d / 'study_time.json').write_text(json.dumps(times))
+        runs.append(dict(_result('gmae_pretrain_fmnist'), seed=seed,
+                         path=str(d)))
+    no_times = tmp_path / 'untimed'
+    no_times.mkdir()  # a run without study_time.json counts nowhere
+    runs.append(dict(_result('mae_pretrain_fmnist'), path=str(no_times)))
+    groups = [('pretrain', 'gmae_pretrain_fmnist'),
+              ('pretrain', 'mae_pretrain_fmnist')]
+    rows = cost_rows(runs, groups, total=True)
+    assert [r['run'] for r in rows] == ['pretrain / gmae_pretrain_fmnist',
+                                       '**sum over the runs**']
+    assert rows[0]['train s'][:2] == (200., 141.4213562373095)
+    assert rows[0]['retrain s'] == (50., None, 1)
+    assert rows[1]['runs'] == '2' and rows[1]['train s'] == '400'
+    assert rows[1]['eval s'] == '40' and rows[1]['retrain s'] == '50'
+    assert cost_rows(runs, groups[1:], total=True) == []
