@@ -29,8 +29,8 @@ def test_study_ci_end_to_end(tmp_path):
     assert f'[study] {len(plan(SCALES["ci"]))} run(s) done' in out, out[-3000:]
     assert out.count('Warning') <= 3, out[-3000:]  # a handful at most
     report = wd / 'report'
-    for name in ('tables.md', 'main.csv', 'ablation.csv', 'zero_shot.csv', 'costs.csv',
-                 'results.json', 'main_bars.png', 'ablation_bars.png',
+    for name in ('tables.md', 'main.csv', 'ablation.csv', 'zero_shot.csv',
+                 'costs.csv', 'results.json', 'main_bars.png', 'ablation_bars.png',
                  'loss_curves.png', 'samples.png'):
         assert (report / name).is_file(), name
     main = {r['model']: r for r in _cells(report / 'main.csv')}
