@@ -5,13 +5,14 @@ Every model sees the same masks: the masking noise of test batch ``b`` is
 drawn from ``seed + b`` at one mask ratio (0.75) for every model, so two
 models with the same ratio hide the same patches.
 """
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
-from ..zero_shot import boundary_eval, iou, layer_edges, visible_layer_map
+from ..zero_shot import (boundary_eval, depth_order, iou, layer_edges,
+                         visible_layer_map)
 from ..zero_shot.baselines import (center_prior, pick_figure, sobel_edges,
                                    two_means)
 
@@ -107,3 +108,48 @@ def zero_shot(model: Optional[nn.Module],
         for k in ('ODS', 'OIS', 'AP'):
             out[f'edges_{k}/{m}'] = 100 * scores[k]
     return out
+
+
+@torch.no_grad()
+def depth_statistics(model: nn.Module,
+                     pixels: Tensor,
+                     fg_gt: np.ndarray,
+                     tau: float = 0.05,
+                     batch_size: int = 250) -> Dict[str, float]:
+    """What GMAE's depth order holds, all patches visible: the mean grey
+    level and opacity of the nearest and the farthest eighth of the
+    Gaussians, the share of pixels the near one of two depth groups
+    draws, each group's IoU with the figure, and the IoU of the rendered
+    coverage (opacity above 0.5) with the figure. Diagnoses why the
+    depth-layer figure does or does not find the item."""
+    if not model.is_gaussian:
+        raise ValueError('depth_statistics needs a GMAE (a model with '
+                         'Gaussians); got a model without them')
+    sums: Dict[str, List[float]] = {}
+
+    def add(key, values):
+        sums.setdefault(key, []).extend(np.atleast_1d(values).tolist())
+
+    H, W = pixels.shape[-2:]
+    device = next(model.parameters()).device
+    for i in range(0, len(pixels), batch_size):
+        x = pixels[i:i + batch_size].to(device)
+        g = model.reconstruct(model.pixels_to_inputs(x), 0.0)['gaussians']
+        scene = model.head.scene(H, W)
+        order = depth_order(g, scene)  # nearest first
+        grey = g.colors.mean(-1).gather(1, order).cpu().numpy()
+        opacity = g.opacities.reshape(order.shape).gather(1,
+                                                          order).cpu().numpy()
+        e = max(1, order.shape[1] // 8)
+        add('near_grey', grey[:, :e].mean(1))
+        add('far_grey', grey[:, -e:].mean(1))
+        add('near_opacity', opacity[:, :e].mean(1))
+        add('far_opacity', opacity[:, -e:].mean(1))
+        ids = visible_layer_map(g, scene, 2, tau).cpu().numpy()
+        alpha = scene.render(g).alpha[:, 0].cpu().numpy()
+        fg = fg_gt[i:i + batch_size]
+        add('near_share', (ids == 0).mean((1, 2)))
+        add('near_iou', [iou(a == 0, t) for a, t in zip(ids, fg)])
+        add('far_iou', [iou(a == 1, t) for a, t in zip(ids, fg)])
+        add('coverage_iou', [iou(a > 0.5, t) for a, t in zip(alpha, fg)])
+    return {k: float(np.mean(v)) for k, v in sums.items()}

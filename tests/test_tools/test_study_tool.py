@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from gmae_bench.study import SCALES, plan
-from tests.helpers import DATA, ROOT, run_tool
+from tests.helpers import DATA, ROOT, run_status, run_tool
 
 
 def _cells(path):
@@ -92,6 +92,23 @@ def test_study_ci_end_to_end(tmp_path):
         str(DATA / 'fashion_mnist'), '--report-only'
     ])
     assert (wd / 'report' / 'tables.md').is_file()
+    # what GMAE's depth order holds, per finished GMAE pretraining
+    depth = run_tool([
+        sys.executable, 'tools/study_depth.py', '--scale', 'ci',
+        '--work-dir', str(wd), '--data', str(DATA / 'fashion_mnist'),
+        '--only', 'pretrain/gmae_pretrain_fmnist', '--images', '8'
+    ])
+    rows = [line for line in depth.splitlines()
+            if line.startswith('| pretrain/gmae_pretrain_fmnist/seed')]
+    assert len(rows) == len(SCALES['ci'].main_seeds), depth
+    assert all(0 <= float(v) <= 1 for v in rows[0].split('|')[2:-1]), depth
+    missing = run_status([
+        sys.executable, 'tools/study_depth.py', '--scale', 'ci',
+        '--work-dir', str(wd), '--data', str(DATA / 'fashion_mnist'),
+        '--only', 'pretrain/mae_pretrain_fmnist'
+    ])
+    assert missing.returncode != 0
+    assert 'no finished GMAE pretraining' in missing.stderr, missing.stderr
 
 
 @pytest.mark.slow
