@@ -315,6 +315,10 @@ class Study:
             opts['train_dataloader.batch_size'] = min(
                 batch, len(subset) - len(subset) % 2)
             opts['train_dataloader.drop_last'] = True
+            # 20-100 short epochs: validating the 10,000 test images after
+            # each would cost more than the training (the result is
+            # tools/test.py's on the last checkpoint); validate at the end
+            opts['train_cfg.val_interval'] = opts['max_epochs']
         elif s.train_images is not None:
             opts['train_dataloader.dataset.indices'] = s.train_images
         if s.test_images is not None and run.is_finetune:

@@ -504,6 +504,8 @@ def test_fewer_label_batches_are_full_and_even(tmp_path, monkeypatch):
     run = Run('finetune-10pct', 'mae_pretrain_fmnist', 0)
     opts = study._train_options(run)
     assert opts['train_dataloader.batch_size'] == 256  # the config's
+    # one validation, at the end, not one per short epoch
+    assert opts['train_cfg.val_interval'] == opts['max_epochs'] == 20
     assert opts['train_dataloader.drop_last'] is True
     monkeypatch.setattr(study, 'labelled', lambda fraction: list(range(51)))
     opts = study._train_options(run)
