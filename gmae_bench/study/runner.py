@@ -696,27 +696,39 @@ class Study:
 
     def progress(self, workers: int = 1) -> str:
         """``runs done / total`` and the time left, estimated from the
-        measured wall time of the finished runs of each kind (the mean
-        over all finished runs for a kind with none yet), shared by
-        ``workers`` processes."""
+        measured wall time of the finished runs, shared by ``workers``
+        processes: a pretraining from its config's finished pretrainings
+        per epoch (a 4x run trains four times as long), any other run
+        from the mean of its kind (of all finished runs for a kind with
+        none yet)."""
         runs = self.plan()
         costs: Dict[str, List[float]] = {}
-        todo: List[str] = []
+        # config stem -> (train seconds per epoch factor, eval seconds)
+        per_epoch: Dict[str, List[Tuple[float, float]]] = {}
+        todo: List[Run] = []
         for run in runs:
             if not self.finished(run):
-                todo.append(run.kind)
+                todo.append(run)
                 continue
             path = osp.join(run.work_dir(self.work_dir), TIMES)
             if osp.isfile(path):
                 with open(path) as f:
                     t = json.load(f)
-                costs.setdefault(run.kind, []).append(
-                    t.get('train_s', 0.0) + t.get('eval_s', 0.0))
+                train, evaluate = t.get('train_s', 0.0), t.get('eval_s', 0.0)
+                costs.setdefault(run.kind, []).append(train + evaluate)
+                if run.is_pretrain:
+                    per_epoch.setdefault(run.name, []).append(
+                        (train / run.epoch_factor, evaluate))
         text = f'{len(runs) - len(todo)}/{len(runs)} runs done'
         every = [c for v in costs.values() for c in v]
         if todo and every:
-            left = sum(
-                float(np.mean(costs.get(kind, every))) for kind in todo)
+            left = 0.0
+            for run in todo:
+                if run.is_pretrain and run.name in per_epoch:
+                    train, evaluate = np.mean(per_epoch[run.name], axis=0)
+                    left += float(train * run.epoch_factor + evaluate)
+                else:
+                    left += float(np.mean(costs.get(run.kind, every)))
             left /= max(workers, 1)
             when = (f'{left / 3600:.1f} h' if left >= 3600 else
                     f'{max(1, round(left / 60))} min')

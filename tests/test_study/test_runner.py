@@ -242,8 +242,17 @@ def test_progress_counts_runs_and_estimates_time_left(tmp_path):
             json.dumps(dict(train_s=3000.0, eval_s=600.0)))
     text = study.progress(workers=2)
     assert text.startswith(f'2/{len(runs)} runs done')
-    left = (len(runs) - 2) * 3600 / 2 / 3600
-    assert f'about {left:.1f} h left' in text and '2 worker(s)' in text
+    # a longer pretraining of a finished config costs its epochs' share
+    # of the training (3000 s per epoch factor) plus the evaluation; any
+    # other run the mean of the finished ones
+    names = {r.name for r in done}
+    longer = [r for r in runs if r.is_pretrain and r.name in names
+              and r not in done]
+    assert any(r.epoch_factor > 1 for r in longer)
+    left = sum(3000.0 * r.epoch_factor + 600.0 for r in longer)
+    left += (len(runs) - 2 - len(longer)) * 3600.0
+    assert f'about {left / 2 / 3600:.1f} h left' in text
+    assert '2 worker(s)' in text
 
 
 def test_demo_scale_compares_mae_and_gmae_only():
