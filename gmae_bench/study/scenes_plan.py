@@ -120,6 +120,16 @@ class SceneRun:
     def ablation(self) -> Optional[str]:
         return self.name if self.name in ABLATIONS else None
 
+    @property
+    def is_pretrain(self) -> bool:
+        return self.kind == 'pretrain'
+
+    @property
+    def epoch_factor(self) -> int:
+        """Every scenes pretraining trains the scale's epochs (as
+        :attr:`Run.epoch_factor`, which the study's time estimate reads)."""
+        return 1
+
     def config(self) -> str:
         if self.kind == 'pretrain':
             stem = _PRETRAIN_CONFIG[self.name]

@@ -30,3 +30,25 @@ def test_plan_covers_every_cell(scale):
 def test_cpu_scale_has_three_seeds_of_every_main_row():
     assert SCALES['cpu'].seeds == (0, 1, 2)
     assert SCALES['gpu'].seeds == (0, 1, 2)
+
+
+def test_scenes_study_estimates_time_left_from_finished_runs(tmp_path):
+    """The study's progress line reads the scene runs as it reads the
+    Fashion-MNIST ones (a finished pretraining costs its own time)."""
+    import json
+
+    from gmae_bench.study import ScenesStudy
+    from tests.helpers import DATA
+    study = ScenesStudy('ci', str(tmp_path), str(DATA / 'fmnist_scenes'))
+    runs = study.plan()
+    done = runs[0]
+    assert done.is_pretrain and done.epoch_factor == 1
+    assert not [r for r in runs if r.kind != 'pretrain' and r.is_pretrain]
+    wd = tmp_path / done.kind / done.name / f'seed{done.seed}'
+    wd.mkdir(parents=True)
+    study.finished = lambda run: run == done  # no result file needed
+    (wd / 'study_time.json').write_text(
+        json.dumps(dict(train_s=100.0, eval_s=20.0)))
+    text = study.progress()
+    assert text.startswith(f'1/{len(runs)} runs done'), text
+    assert f'about {round(120 * (len(runs) - 1) / 60)} min left' in text
