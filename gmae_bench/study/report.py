@@ -545,6 +545,48 @@ def plot_curves(results: List[dict], path: str) -> bool:
     return drawn
 
 
+def plot_learning_curve(curve: List[dict], labels: List[dict],
+                        path: str) -> bool:
+    """Linear probe and k-NN against pretraining epochs (the curve table),
+    with all labels and with 1 %, the raw pixels' probes as the line to
+    cross."""
+    from ..visualization import pyplot
+    if not curve:
+        return False
+    plt = pyplot()
+    raw = next((r for r in labels if r['model'] == RAW_PIXELS), {})
+    panels = (('all labels', ('linear top-1', 'k-NN top-1'),
+               ('linear, all', 'k-NN, all')),
+              ('1 % of the labels', ('linear, 1%', 'k-NN, 1%'),
+               ('linear, 1%', 'k-NN, 1%')))
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+    drawn = False
+    for ax, (title, cols, raw_cols) in zip(axes, panels):
+        for i, model in enumerate(dict.fromkeys(r['model'] for r in curve)):
+            rows = [r for r in curve if r['model'] == model]
+            for col, ls, probe in zip(cols, ('-', '--'), ('linear', 'k-NN')):
+                pts = [(int(r['epochs']), r[col][0]) for r in rows if r[col]]
+                if pts:
+                    x, y = zip(*pts)
+                    ax.plot(x, y, ls=ls, marker='o', color=f'C{i}',
+                            label=f'{model}, {probe}')
+                    drawn = True
+        for col, ls, probe in zip(raw_cols, ('-', '--'), ('linear', 'k-NN')):
+            if raw.get(col):
+                ax.axhline(raw[col][0], ls=ls, color='0.5', lw=1,
+                           label=f'raw pixels, {probe}')
+        ax.set_xlabel('pretraining epochs')
+        ax.set_title(title, fontsize=9)
+    axes[0].set_ylabel('Fashion-MNIST test top-1 (%)')
+    axes[0].legend(fontsize=6)
+    fig.suptitle('learning curve (seed 0, one run per length)', fontsize=9)
+    fig.tight_layout()
+    if drawn:
+        _save(fig, path)
+    plt.close(fig)
+    return drawn
+
+
 def plot_samples(results: List[dict], path: str) -> bool:
     """Rows: input, masked input, each method's reconstruction (visible
     patches pasted from the input, as FB-MAE's visualisation), GMAE's
@@ -651,6 +693,8 @@ def write_report(work_dir: str, out: str) -> List[str]:
         'main_bars.png': lambda p: plot_main(rows_of['main'], p),
         'ablation_bars.png': lambda p: plot_ablation(rows_of['ablation'], p),
         'loss_curves.png': lambda p: plot_curves(results, p),
+        'learning_curve.png': lambda p: plot_learning_curve(
+            rows_of['curve'], rows_of['labels'], p),
         'samples.png': lambda p: plot_samples(results, p),
     }
     for name, make in figures.items():

@@ -80,3 +80,23 @@ def test_costs_per_group_and_their_sum(tmp_path):
     assert rows[1]['runs'] == '2' and rows[1]['train s'] == '400'
     assert rows[1]['eval s'] == '40' and rows[1]['retrain s'] == '50'
     assert cost_rows(runs, groups[1:], total=True) == []
+
+
+def test_learning_curve_figure_draws_the_curve_and_the_raw_line(tmp_path):
+    from gmae_bench.study.report import RAW_PIXELS, plot_learning_curve
+    curve = [
+        dict(model=m, epochs=str(e), **{
+            'linear top-1': (80.0 + e / 10, None, 1),
+            'k-NN top-1': (79.0 + e / 10, None, 1),
+            'linear, 1%': None,  # a probe not run draws no point
+            'k-NN, 1%': (70.0, None, 1),
+        }) for m in ('MAE (norm_pix)', 'GMAE') for e in (6, 24)
+    ]
+    labels = [{'model': RAW_PIXELS, 'linear, all': (84.4, 0.1, 3),
+               'k-NN, all': (86.2, None, 1)}]
+    path = tmp_path / 'learning_curve.png'
+    assert plot_learning_curve(curve, labels, str(path))
+    assert path.stat().st_size > 1000
+    # no longer run, no figure (the curve table is empty then)
+    assert not plot_learning_curve([], labels, str(tmp_path / 'none.png'))
+    assert not (tmp_path / 'none.png').exists()

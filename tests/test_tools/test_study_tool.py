@@ -31,7 +31,7 @@ def test_study_ci_end_to_end(tmp_path):
     report = wd / 'report'
     for name in ('tables.md', 'main.csv', 'ablation.csv', 'zero_shot.csv',
                  'costs.csv', 'results.json', 'main_bars.png', 'ablation_bars.png',
-                 'loss_curves.png', 'samples.png'):
+                 'loss_curves.png', 'learning_curve.png', 'samples.png'):
         assert (report / name).is_file(), name
     main = {r['model']: r for r in _cells(report / 'main.csv')}
     mae_cols = ('linear top-1', 'k-NN top-1', 'fine-tune top-1',
