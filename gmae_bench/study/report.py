@@ -423,8 +423,12 @@ def write_csv(rows: List[dict], path: str) -> None:
 # ----------------------------------------------------------------------
 # figures
 # ----------------------------------------------------------------------
-def _save(fig, path: str) -> None:
-    write_figure_atomic(fig, path)
+def _finish(plt, fig, path: str, drawn: bool) -> bool:
+    """Write a figure that has something drawn, close it either way."""
+    if drawn:
+        write_figure_atomic(fig, path)
+    plt.close(fig)
+    return drawn
 
 
 def plot_main(rows: List[dict], path: str) -> bool:
@@ -454,10 +458,7 @@ def plot_main(rows: List[dict], path: str) -> bool:
     ax.legend(fontsize=7, loc='upper center', ncol=3)
     ax.set_title('mean ± std over pretraining seeds', fontsize=9)
     fig.tight_layout()
-    if drawn:
-        _save(fig, path)
-    plt.close(fig)
-    return drawn
+    return _finish(plt, fig, path, drawn)
 
 
 def plot_ablation(rows: List[dict], path: str) -> bool:
@@ -502,10 +503,7 @@ def plot_ablation(rows: List[dict], path: str) -> bool:
     axes[0].set_ylabel('ours: top-1 (%)', fontsize=8)
     axes[0].legend(fontsize=6, loc='lower left')
     fig.tight_layout()
-    if drawn:
-        _save(fig, path)
-    plt.close(fig)
-    return drawn
+    return _finish(plt, fig, path, drawn)
 
 
 def plot_curves(results: List[dict], path: str) -> bool:
@@ -539,10 +537,7 @@ def plot_curves(results: List[dict], path: str) -> bool:
         ax.legend(fontsize=6, ncol=2)
     ax.set_title('pretraining reconstruction error (seed 0)', fontsize=9)
     fig.tight_layout()
-    if drawn:
-        _save(fig, path)
-    plt.close(fig)
-    return drawn
+    return _finish(plt, fig, path, drawn)
 
 
 def plot_learning_curve(curve: List[dict], labels: List[dict],
@@ -581,10 +576,7 @@ def plot_learning_curve(curve: List[dict], labels: List[dict],
     axes[0].legend(fontsize=6)
     fig.suptitle('learning curve (seed 0, one run per length)', fontsize=9)
     fig.tight_layout()
-    if drawn:
-        _save(fig, path)
-    plt.close(fig)
-    return drawn
+    return _finish(plt, fig, path, drawn)
 
 
 def plot_samples(results: List[dict], path: str) -> bool:
@@ -626,9 +618,7 @@ def plot_samples(results: List[dict], path: str) -> bool:
                 ax.set_ylabel(
                     label, fontsize=6, rotation=0, ha='right', va='center')
     fig.tight_layout(pad=0.2)
-    _save(fig, path)
-    plt.close(fig)
-    return True
+    return _finish(plt, fig, path, True)
 
 
 def _groups(scale: Optional[str]) -> List[Tuple[str, str]]:
