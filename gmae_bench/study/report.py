@@ -554,19 +554,21 @@ def plot_learning_curve(curve: List[dict], labels: List[dict],
                ('linear, all', 'k-NN, all')),
               ('1 % of the labels', ('linear, 1%', 'k-NN, 1%'),
                ('linear, 1%', 'k-NN, 1%')))
+    styles = (('-', 'linear'), ('--', 'k-NN'))  # line style per probe
+    models = list(dict.fromkeys(r['model'] for r in curve))
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
     drawn = False
     for ax, (title, cols, raw_cols) in zip(axes, panels):
-        for i, model in enumerate(dict.fromkeys(r['model'] for r in curve)):
+        for i, model in enumerate(models):
             rows = [r for r in curve if r['model'] == model]
-            for col, ls, probe in zip(cols, ('-', '--'), ('linear', 'k-NN')):
+            for col, (ls, probe) in zip(cols, styles):
                 pts = [(int(r['epochs']), r[col][0]) for r in rows if r[col]]
                 if pts:
                     x, y = zip(*pts)
                     ax.plot(x, y, ls=ls, marker='o', color=f'C{i}',
                             label=f'{model}, {probe}')
                     drawn = True
-        for col, ls, probe in zip(raw_cols, ('-', '--'), ('linear', 'k-NN')):
+        for col, (ls, probe) in zip(raw_cols, styles):
             if raw.get(col):
                 ax.axhline(raw[col][0], ls=ls, color='0.5', lw=1,
                            label=f'raw pixels, {probe}')
