@@ -27,7 +27,8 @@ import torch
 from mmengine.hooks import Hook
 
 from gmae_bench.runtime import load_config, prepare_runtime
-from gmae_bench.study.data import load_split, to_pixels
+from gmae_bench.study.core.measure import to_pixels
+from gmae_bench.study.fmnist.data import load_split
 
 
 class _IterClock(Hook):

@@ -16,7 +16,7 @@ which needs each hidden patch's true mean and std and is labelled so.
 baseline, GMAE layers, model-free reference).
 
 A folder with a ``study.json`` (scripts/study.sh) gets the study's tables
-and figures instead (:mod:`gmae_bench.study.report`).
+and figures instead (:mod:`gmae_bench.study`, one report per study).
 """
 import argparse
 import csv

@@ -20,8 +20,6 @@ import sys
 import time
 
 from gmae_bench.study import STUDIES, StudyError
-from gmae_bench.study.plan import SCALES
-from gmae_bench.study.scenes_plan import SCALES as SCENES_SCALES
 
 WORK_DIRS = {'fmnist': 'work_dirs/study', 'scenes': 'work_dirs/study_scenes'}
 DATA = {'fmnist': 'data/fashion_mnist', 'scenes': 'data/fmnist_scenes'}
@@ -32,7 +30,7 @@ def main(argv=None) -> None:
     p.add_argument('--study', choices=sorted(STUDIES), default='fmnist')
     p.add_argument(
         '--scale',
-        choices=sorted(set(SCALES) | set(SCENES_SCALES)),
+        choices=sorted({s for cls in STUDIES.values() for s in cls.scales}),
         default='cpu',
         help='demo: fmnist only (scripts/demo.sh)')
     p.add_argument(
@@ -79,9 +77,11 @@ def main(argv=None) -> None:
         '--keep',
         action='store_true',
         help="copy the finished runs' small files (results, timings, "
-        "samples, configs; no checkpoints) to the scale's folder in the "
+        'samples, train / test configs, predictions, weights of finished '
+        "pretrainings; no checkpoints) to the scale's folder in the "
         'repository (docs/results/runs, docs/results_scenes/runs), from '
-        'which a fresh checkout continues')
+        'which a fresh checkout continues, and write the report of the '
+        'kept runs beside them (docs/results/, docs/results_scenes/)')
     p.add_argument(
         '--page',
         default=None,
@@ -121,11 +121,16 @@ def main(argv=None) -> None:
         print(f'[study] kept {len(kept)} small files in {study.kept_dir()}')
     if not args.no_report:  # tables and figures: tools/compare.py
         compare = osp.join(osp.dirname(osp.abspath(__file__)), 'compare.py')
-        out = args.out or osp.join(work_dir, 'report')
+        source, out = work_dir, args.out or osp.join(work_dir, 'report')
+        if args.keep:
+            # the kept report is made from exactly the kept runs, beside
+            # them, so the page, the report and the runs agree
+            source = study.kept_dir()
+            out = args.out or osp.dirname(source)
         page = ['--page', args.page] if args.page else []
         raise SystemExit(
             subprocess.call(
-                [sys.executable, compare, work_dir, '--out', out] + page))
+                [sys.executable, compare, source, '--out', out] + page))
 
 
 if __name__ == '__main__':

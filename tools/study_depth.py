@@ -3,7 +3,9 @@ pretrainings (docs/results.md, finding 5): the mean grey level and opacity
 of the nearest and the farthest eighth of the Gaussians, the share of the
 pixels that the near one of two depth groups draws, each group's IoU with
 the figure and the IoU of the rendered coverage (opacity above 0.5), all
-patches visible, on the first test images of the zero-shot rows.
+patches visible, on the first test images of the zero-shot rows. Each
+run's figures go to ``study_depth.json`` in its folder (kept with the run;
+the study report's ``depth`` table is filled from them).
 
     python tools/study_depth.py --scale cpu \\
         --only pretrain/gmae_pretrain_fmnist,pretrain/gmae_pretrain_fmnist_black
@@ -12,21 +14,13 @@ import argparse
 import sys
 from typing import Dict, List
 
-from gmae_bench.study import SCALES, Study, StudyError
-from gmae_bench.study.evaluate import depth_statistics
-from gmae_bench.study.report import cell, markdown, stat
-from gmae_bench.study.runner import selects
-
-COLUMNS = [  # column, key of depth_statistics, digits
-    ('near 1/8 grey', 'near_grey', 3),
-    ('near 1/8 opacity', 'near_opacity', 2),
-    ('far 1/8 grey', 'far_grey', 3),
-    ('far 1/8 opacity', 'far_opacity', 2),
-    ('near group, share of pixels', 'near_share', 2),
-    ('IoU near group', 'near_iou', 2),
-    ('IoU far group', 'far_iou', 2),
-    ('IoU coverage', 'coverage_iou', 2),
-]
+from gmae_bench.engine.atomic_io import write_json_atomic
+from gmae_bench.study import StudyError
+from gmae_bench.study.core.scheduler import selects
+from gmae_bench.study.core.tables import markdown
+from gmae_bench.study.fmnist import SCALES, FmnistStudy
+from gmae_bench.study.fmnist.evaluate import depth_statistics
+from gmae_bench.study.fmnist.tables import DEPTH_FILE, depth_rows as table
 
 
 def parse_args(argv=None):
@@ -43,10 +37,11 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def depth_rows(study: Study, selectors: List[str],
-               images: int) -> List[Dict[str, object]]:
-    """One row per finished GMAE pretraining among ``selectors``, then
-    the mean ± std of each name with several seeds."""
+def measure(study: FmnistStudy, selectors: List[str],
+            images: int) -> List[Dict[str, object]]:
+    """Measure every finished GMAE pretraining among ``selectors`` (whose
+    weights are here), write its ``study_depth.json``; returns the rows of
+    the report's depth table for them."""
     runs = [
         r for r in study.plan() if r.is_pretrain and r.method == 'gmae'
         and selects(r, selectors) and study.finished(r)
@@ -57,24 +52,26 @@ def depth_rows(study: Study, selectors: List[str],
             f'among these runs in {study.work_dir} (only GMAE has depth '
             'order: select pretrain/gmae_*; unfinished runs train with '
             f'tools/study.py --scale {study.scale.name})')
+    missing = [r for r in runs if study.pretrained_weights(r) is None]
+    if missing:
+        raise StudyError(
+            'no weights here for ' + ', '.join(
+                f'{r.kind}/{r.name}/seed{r.seed}' for r in missing) +
+            ': their checkpoints and weights.pth are gone; train them again '
+            f'(tools/study.py --scale {study.scale.name} --only ...) or '
+            'leave them out of --only')
     d = study.data()
     pixels, fg = d['zs'][:images], d['zs_fg'][:images]
-    rows, by_name = [], {}
+    entries = []
     for run in runs:
         stats = depth_statistics(study.model(run).eval(), pixels, fg)
-        by_name.setdefault((run.kind, run.name), []).append(stats)
-        row = {'run': f'{run.kind}/{run.name}/seed{run.seed}'}
-        row.update({c: f'{stats[k]:.{n}f}' for c, k, n in COLUMNS})
-        rows.append(row)
-    for (kind, name), all_stats in by_name.items():
-        if len(all_stats) > 1:
-            row = {'run': f'**{kind}/{name}, mean**'}
-            row.update({
-                c: cell(stat([s[k] for s in all_stats]), n)
-                for c, k, n in COLUMNS
-            })
-            rows.append(row)
-    return rows
+        entry = dict(stats, images=len(pixels),
+                     weights=study.store.file_record(
+                         study.pretrained_weights(run)),
+                     kind=run.kind, name=run.name, seed=run.seed)
+        write_json_atomic(entry, study.store.path(run, DEPTH_FILE))
+        entries.append(entry)
+    return table(entries)
 
 
 def main(argv=None) -> None:
@@ -82,8 +79,8 @@ def main(argv=None) -> None:
     work_dir = args.work_dir or ('work_dirs/study_ci' if args.scale == 'ci'
                                  else 'work_dirs/study')
     try:
-        study = Study(args.scale, work_dir, args.data)
-        rows = depth_rows(study, args.only.split(','), args.images)
+        study = FmnistStudy(args.scale, work_dir, args.data)
+        rows = measure(study, args.only.split(','), args.images)
     except (StudyError, FileNotFoundError, ValueError) as e:
         sys.exit(f'study_depth: {e}')
     print(f'{min(args.images, len(study.data()["zs"]))} test images, all '

@@ -4,12 +4,18 @@
     python tools/train.py configs/gmae_pretrain_vit_b.py
     python tools/train.py CONFIG --work-dir work_dirs/x --amp --resume
     tools/dist_train.sh CONFIG 8          # torchrun, --launcher pytorch
+
+The config that trains is written to ``WORK_DIR/train_config.py`` (mmengine
+also dumps it under the config's own name, but every Runner does, and
+``tools/test.py`` writes its own to ``test_config.py``).
 """
 import argparse
+import os.path as osp
 
 from gmae_bench.runtime import (add_runtime_args, check_data_paths,
                                 load_config, parse_tool_args, prepare_runtime,
-                                report_stalled_ranks, run_tool)
+                                report_stalled_ranks, run_tool,
+                                write_text_atomic)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -46,6 +52,9 @@ def main(argv=None) -> None:
     from gmae_bench.engine import install_safe_io
     install_safe_io()
     runner = Runner.from_cfg(cfg)
+    if runner.rank == 0:  # the config that trained, apart from any test's
+        write_text_atomic(cfg.pretty_text,
+                          osp.join(cfg.work_dir, 'train_config.py'))
     with report_stalled_ranks(cfg, runner):
         runner.train()
 

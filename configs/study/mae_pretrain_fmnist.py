@@ -1,8 +1,8 @@
 # Study (docs/results.md): MAE (FB-MAE's norm_pix loss) pretrained on the
 # whole Fashion-MNIST train split (60k), 28 px, 4-px patches, a 4 x 128 ViT.
-# Sized so that the whole CPU study (17 pretraining runs, their evaluation
-# and 12 fine-tunings) fits in 3 hours on 2 CPU cores; scripts/study.sh
-# --scale sets the epochs (and, for gpu, the model) per scale.
+# Sized for 2 CPU cores (the cpu scale's costs are measured in
+# docs/results.md); scripts/study.sh --scale sets the epochs (and, for gpu,
+# the model) per scale.
 default_scope = 'mmpretrain'
 custom_imports = dict(
     imports=['gmae_bench.models', 'gmae_bench.engine'],

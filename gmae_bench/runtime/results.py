@@ -160,6 +160,9 @@ def _read_zero_shot(work_dir: str, path: str) -> Run:
     return Run(work_dir, name, 'gmae', 'zero_shot', 'other', metrics)
 
 
+OWN_CONFIGS = ('train_config.py', 'test_config.py')
+
+
 def read_work_dir(work_dir: str) -> Optional[Run]:
     """The run in ``work_dir`` or None if it holds no dumped config /
     zero-shot result."""
@@ -167,11 +170,17 @@ def read_work_dir(work_dir: str) -> Optional[Run]:
     if osp.isfile(zs):
         return _read_zero_shot(work_dir, zs)
     configs = sorted(glob.glob(osp.join(work_dir, '*.py')))
-    if not configs:
+    # mmengine's dump carries the config's name; tools/train.py's and
+    # tools/test.py's own copies stand in only when it is missing
+    dumped = [p for p in configs if osp.basename(p) not in OWN_CONFIGS]
+    own = [osp.join(work_dir, n) for n in OWN_CONFIGS if
+           osp.join(work_dir, n) in configs]
+    if not dumped and not own:
         return None
     from mmengine.config import Config
-    path = configs[0]
-    name = osp.splitext(osp.basename(path))[0]
+    path = (dumped or own)[0]
+    name = osp.splitext(osp.basename(path))[0] if dumped else osp.basename(
+        osp.normpath(work_dir))
     try:
         cfg = Config.fromfile(path, import_custom_modules=False)
         task = _task(cfg, name)

@@ -229,7 +229,7 @@ STUDY_CHANGES = {
 
 
 def test_study_ablations_are_the_planned_ones():
-    from gmae_bench.study import ABLATIONS as PLANNED
+    from gmae_bench.study.fmnist import ABLATIONS as PLANNED
     names = {p.stem[len('gmae_pretrain_fmnist_'):] for p in STUDY_ABLATIONS}
     assert names == set(STUDY_CHANGES) == set(PLANNED)
 
@@ -264,7 +264,7 @@ def test_scenes_white_ablation_changes_only_the_background():
 def test_scenes_downstream_configs_share_the_model_and_differ_in_init():
     """Mask R-CNN / UperNet from every encoder and from a random init: the
     same recipe; only the backbone's init_cfg (the checkpoint) differs."""
-    from gmae_bench.study.scenes_plan import ENCODERS, SceneRun
+    from gmae_bench.study.scenes.plan import ENCODERS, SceneRun
     for kind in ('det', 'seg'):
         cfgs = {
             n: Config.fromfile(str(ROOT / SceneRun(kind, n, 0).config()))

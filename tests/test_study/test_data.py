@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from gmae_bench.study.data import (background_stats, ground_truth, load_split,
-                                   silhouette, to_pixels)
+from gmae_bench.study.core.measure import to_pixels
+from gmae_bench.study.fmnist.data import (background_stats, ground_truth,
+                                          load_split, silhouette)
 from tests.helpers import DATA
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from gmae_bench.study.evaluate import depth_statistics
+from gmae_bench.study.fmnist.evaluate import depth_statistics
 
 
 def test_depth_statistics_needs_gaussians():

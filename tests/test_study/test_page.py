@@ -2,7 +2,7 @@
 import pytest
 
 from gmae_bench.study import fill_page
-from gmae_bench.study.page import report_tables
+from gmae_bench.study.core.page import report_tables
 
 TABLES = """# Scenes study
 

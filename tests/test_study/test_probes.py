@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from gmae_bench.study.probes import knn_accuracy, linear_probe
+from gmae_bench.study.fmnist.probes import knn_accuracy, linear_probe
 
 
 def _blobs(n, d=16, classes=4, noise=0.1, seed=0):
@@ -47,7 +47,7 @@ def test_linear_probe_learns_and_is_seeded():
 
 
 def test_validation_split_and_label_subsets_are_fixed_and_disjoint():
-    from gmae_bench.study.probes import label_subset, validation_split
+    from gmae_bench.study.fmnist.probes import label_subset, validation_split
     y = torch.arange(1000) % 10
     fit, val = validation_split(y, 200)
     assert len(val) == 200 and len(fit) == 800
@@ -66,7 +66,7 @@ def test_validation_split_and_label_subsets_are_fixed_and_disjoint():
 
 
 def test_probe_protocol_chooses_on_validation_not_test():
-    from gmae_bench.study import probes
+    from gmae_bench.study.fmnist import probes
     x, y = _blobs(900, noise=1.0)
     # a test set with inverted labels: choosing on it would pick the worst
     out = probes.probe_protocol(x[:800], y[:800], x[800:], 3 - y[800:],

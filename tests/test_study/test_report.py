@@ -1,7 +1,7 @@
 """The study report's tables: which probe protocol each column reads."""
-from gmae_bench.study.probes import CURRENT_PROTOCOL as CURRENT
-from gmae_bench.study.probes import PROTOCOL, protocol1_scores
-from gmae_bench.study.report import ablation_rows, main_rows
+from gmae_bench.study.fmnist.probes import CURRENT_PROTOCOL as CURRENT
+from gmae_bench.study.fmnist.probes import PROTOCOL, protocol1_scores
+from gmae_bench.study.fmnist.tables import ablation_rows, main_rows
 
 
 def _result(name, ablation=None, **scores):
@@ -57,7 +57,7 @@ def test_probes_chosen_over_other_grids_count_as_missing():
 def test_costs_per_group_and_their_sum(tmp_path):
     import json
 
-    from gmae_bench.study.report import cost_rows
+    from gmae_bench.study.core.tables import cost_rows
     runs = []
     for seed, times in enumerate([dict(train_s=100., eval_s=10., threads=1),
                                   dict(train_s=300., eval_s=30., threads=1,
@@ -83,7 +83,8 @@ def test_costs_per_group_and_their_sum(tmp_path):
 
 
 def test_learning_curve_figure_draws_the_curve_and_the_raw_line(tmp_path):
-    from gmae_bench.study.report import RAW_PIXELS, plot_learning_curve
+    from gmae_bench.study.fmnist.figures import plot_learning_curve
+    from gmae_bench.study.fmnist.tables import RAW_PIXELS
     curve = [
         dict(model=m, epochs=str(e), **{
             'linear top-1': (80.0 + e / 10, None, 1),

@@ -5,10 +5,18 @@ import subprocess
 
 import pytest
 
-from gmae_bench.study import SCALES, Run, Study, StudyError, plan
-from gmae_bench.study.probes import CURRENT_PROTOCOL as CURRENT
-from gmae_bench.study.probes import PROTOCOL
+from gmae_bench.study import StudyError
+from gmae_bench.study.fmnist import SCALES, Run, plan
+from gmae_bench.study.fmnist import FmnistStudy as Study
+from gmae_bench.study.fmnist.probes import CURRENT_PROTOCOL as CURRENT
+from gmae_bench.study.fmnist.probes import PROTOCOL
 from tests.helpers import DATA
+
+
+def _checkpoint(path):
+    """A final checkpoint a finished pretraining leaves (readable)."""
+    import torch
+    torch.save(dict(state_dict=dict(w=torch.ones(2))), path)
 
 
 def _study(tmp_path, scale='ci'):
@@ -126,20 +134,24 @@ def test_other_scale_in_the_work_dir_is_refused(tmp_path):
 def test_lock_of_a_dead_worker_is_taken_over(tmp_path):
     study = _study(tmp_path)
     run = Run('random', 'random', 0)
-    assert study._lock(run)
-    assert not study._lock(run)  # held by a live process (this one)
-    study._unlock(run)
+    held = study.lock(run)
+    assert held.acquire()
+    assert not study.lock(run).acquire()  # held by a live process (this)
+    held.release()
     dead = subprocess.Popen(['true'])
     dead.wait()
     lock = tmp_path / 'random/random/seed0/.study_lock'
     lock.write_text(f'{os.uname().nodename} {dead.pid}')
-    assert study._lock(run)
+    taken = study.lock(run)
+    assert taken.acquire()
+    taken.release()
+    assert not lock.exists()
 
 
 def _race_for_lock(work_dir, barrier, results, i):
     study = _study(work_dir)
     barrier.wait()  # every worker tries at the same moment
-    results[i] = study._lock(Run('random', 'random', 0))
+    results[i] = study.lock(Run('random', 'random', 0)).acquire()
     barrier.wait()  # the winner stays alive until all have tried
 
 
@@ -203,7 +215,7 @@ def test_fashion_mnist_test_split_is_the_test_files():
     from mmengine.config import Config
     from mmpretrain.datasets import FashionMNIST
 
-    from gmae_bench.study.data import load_split
+    from gmae_bench.study.fmnist.data import load_split
     images, _ = load_split(str(DATA / 'fashion_mnist'), 'test')
     for path in ('configs/study/vit_finetune_fmnist.py',
                  'configs/_base_/datasets/fashion_mnist.py'):
@@ -264,7 +276,7 @@ def test_demo_scale_compares_mae_and_gmae_only():
 
 
 def test_demo_report_is_labelled(tmp_path):
-    from gmae_bench.study.report import write_report
+    from gmae_bench.study.fmnist import write_report
     (tmp_path / 'study.json').write_text(json.dumps(dict(scale='demo')))
     for name, lin in (('mae_pretrain_fmnist', 70.0),
                       ('gmae_pretrain_fmnist', 72.0)):
@@ -304,13 +316,14 @@ def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
     from gmae_bench.utils.checkpoint import load_checkpoint_file
     work = tmp_path / 'work'
     study = Study('ci', str(work), str(DATA / 'fashion_mnist'))
-    study._save_index()
+    study.save_index()
     run = Run('pretrain', 'gmae_pretrain_fmnist', 0)
     wd = work / 'pretrain/gmae_pretrain_fmnist/seed0'
     wd.mkdir(parents=True)
     for name, data in (('study_eval.json', json.dumps(
             dict(**CURRENT))), ('study_time.json', '{}'),
                        ('gmae_pretrain_fmnist.py', 'x = 1'),
+                       ('train_config.py', 'x = 1'),
                        ('features.pt', 'cache'), ('study_train.log', 'log')):
         (wd / name).write_text(data)
     torch.save(dict(state_dict=dict(w=torch.arange(3.)), optimizer=dict(
@@ -318,22 +331,23 @@ def test_kept_small_files_let_a_fresh_checkout_continue(tmp_path,
     kept = tmp_path / 'repo_runs'
     written = study.keep(str(kept))
     names = sorted(os.path.basename(p) for p in written)
-    # the weights a fine-tuning starts from are kept, without the optimiser
-    assert names == ['gmae_pretrain_fmnist.py', 'study.json',
-                     'study_eval.json', 'study_time.json', 'weights.pth',
-                     'weights.pth.sha256']
+    # the weights a fine-tuning starts from are kept, without the
+    # optimiser; the config it trained with, not mmengine's dump (which a
+    # later test overwrites)
+    assert names == ['study.json', 'study_eval.json', 'study_time.json',
+                     'train_config.py', 'weights.pth', 'weights.pth.sha256']
     monkeypatch.setattr(Study, 'kept', {'ci': str(kept)})
     logs = []
     fresh = Study('ci', str(tmp_path / 'fresh'), str(DATA / 'fashion_mnist'),
                   log=logs.append)
     assert fresh.finished(run) and 'continuing from the 6 kept' in logs[0]
     weights = fresh.pretrained_weights(run)
-    assert weights == fresh.weights_path(run)
+    assert weights == fresh.store.weights_path(run)
     ckpt = load_checkpoint_file(weights)  # its .sha256 matches
     assert sorted(ckpt) == ['meta', 'state_dict']
     assert ckpt['state_dict']['w'].tolist() == [0., 1., 2.]
     ft = Run('finetune', 'gmae_pretrain_fmnist', 0)
-    assert fresh._train_options(ft)['pretrained'] == weights
+    assert fresh.train_options(ft)['pretrained'] == weights
     again = Study('ci', str(tmp_path / 'fresh'), str(DATA / 'fashion_mnist'),
                   log=logs.append)
     assert len(logs) == 1 and again.finished(run)  # copied once only
@@ -364,7 +378,7 @@ def test_only_refuses_a_kind_the_study_lacks(tmp_path):
 
 
 def test_only_takes_named_runs_and_seeds():
-    from gmae_bench.study.runner import selects
+    from gmae_bench.study.core.scheduler import selects
     run = Run('finetune', 'gmae_pretrain_fmnist', 1)
     assert selects(run, ['finetune'])
     assert selects(run, ['pretrain', 'finetune/gmae_pretrain_fmnist'])
@@ -389,22 +403,27 @@ def test_a_lost_checkpoint_is_trained_again_by_one_worker(tmp_path,
         trained.append((run, phase))
         wd = tmp_path / run.kind / run.name / f'seed{run.seed}'
         wd.mkdir(parents=True, exist_ok=True)
-        (wd / os.path.basename(study.final_checkpoint(run))).write_bytes(b'')
+        _checkpoint(wd / os.path.basename(study.final_checkpoint(run)))
 
     monkeypatch.setattr(study, 'train', fake_train)
     monkeypatch.setattr(study, 'evaluate', lambda run: done.add(run) or {})
     monkeypatch.setattr(study, 'finished', lambda run: run in done)
     monkeypatch.setattr(study, 'progress', lambda workers=1: '')
-    real_lock = study._lock
+    real_lock = study.lock
+
+    class Held:  # another worker's lock
+        def acquire(self):
+            return False
+
     # another worker holds the pretraining: its fine-tunings wait
-    monkeypatch.setattr(study, '_lock',
-                        lambda run: run != pre and real_lock(run))
+    monkeypatch.setattr(study, 'lock',
+                        lambda run: Held() if run == pre else real_lock(run))
     monkeypatch.setattr('time.sleep', lambda s: (_ for _ in ()).throw(
         TimeoutError('waited')))
     with pytest.raises(TimeoutError):
         study.work(kinds=['finetune/gmae_pretrain_fmnist/seed0'])
     assert trained == []
-    monkeypatch.setattr(study, '_lock', real_lock)
+    monkeypatch.setattr(study, 'lock', real_lock)
     study.work(kinds=['finetune/gmae_pretrain_fmnist/seed0'])
     assert trained[0] == (pre, 'retrain_s')
     assert [r for r, _ in trained].count(pre) == 1
@@ -442,12 +461,12 @@ def test_an_older_protocol_is_scored_again_and_retrained_only_if_lost(
     monkeypatch.setattr(study, 'evaluate', lambda r: dict(new))
     trained = []
 
-    def fake_tool(r, tool, args, opts, log_name):
-        trained.append(r)
-        (wd / 'epoch_2.pth').write_bytes(b'')
+    def fake_tool(repo, tool, config, work_dir, args, opts, log_name):
+        trained.append(run)
+        _checkpoint(wd / 'epoch_2.pth')
         return 0, 'log'
 
-    monkeypatch.setattr(study, '_tool', fake_tool)
+    monkeypatch.setattr('gmae_bench.study.core.study.run_tool', fake_tool)
     (wd / 'weights.pth').write_bytes(b'kept')  # kept: scored, not trained
     assert study.step(run) and trained == [] and study.finished(run)
     assert not (wd / 'study_retrain.json').exists()
@@ -511,23 +530,23 @@ def test_fewer_label_batches_are_full_and_even(tmp_path, monkeypatch):
     study = _study(tmp_path, 'cpu')
     monkeypatch.setattr(study, 'labelled', lambda fraction: list(range(5499)))
     run = Run('finetune-10pct', 'mae_pretrain_fmnist', 0)
-    opts = study._train_options(run)
+    opts = study.train_options(run)
     assert opts['train_dataloader.batch_size'] == 256  # the config's
     # one validation, at the end, not one per short epoch
     assert opts['train_cfg.val_interval'] == opts['max_epochs'] == 20
     assert opts['train_dataloader.drop_last'] is True
     monkeypatch.setattr(study, 'labelled', lambda fraction: list(range(51)))
-    opts = study._train_options(run)
+    opts = study.train_options(run)
     assert opts['train_dataloader.batch_size'] == 50
 
 
 def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
-    from gmae_bench.study.probes import validation_split
+    from gmae_bench.study.fmnist.probes import validation_split
     study = _study(tmp_path)
     run = Run('finetune-10pct', 'gmae_pretrain_fmnist', 0)
     assert run.label_fraction == 0.1 and run.is_finetune
     assert run.pretraining() == Run('pretrain', 'gmae_pretrain_fmnist', 0)
-    opts = study._train_options(run)
+    opts = study.train_options(run)
     subset = opts['train_dataloader.dataset.indices']
     y = study.data()['train_y']
     _, val = validation_split(y, SCALES['ci'].val_images)
@@ -542,10 +561,10 @@ def test_fewer_label_runs_train_on_the_probes_subset(tmp_path):
     assert opts['max_epochs'] == SCALES['ci'].label_finetunes[0.1]
     own = Run('finetune', 'scratch-own', 0)
     assert own.pretraining() is None and own.label_fraction == 1
-    assert study._train_options(own)['max_epochs'] == 2 * 2
+    assert study.train_options(own)['max_epochs'] == 2 * 2
     assert study.final_checkpoint(own).endswith('epoch_4.pth')
-    assert 'pretrained' not in study._train_options(own)
+    assert 'pretrained' not in study.train_options(own)
     longer = Run('pretrain-x2', 'gmae_pretrain_fmnist', 0)
     assert longer.is_pretrain and longer.config() == \
         'configs/study/gmae_pretrain_fmnist.py'
-    assert study._train_options(longer)['max_epochs'] == 2 * 2
+    assert study.train_options(longer)['max_epochs'] == 2 * 2

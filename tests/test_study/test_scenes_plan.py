@@ -2,7 +2,7 @@
 downstream runs after their pretraining, configs that exist."""
 import pytest
 
-from gmae_bench.study.scenes_plan import (ENCODERS, SCALES, TASKS,
+from gmae_bench.study.scenes.plan import (ENCODERS, SCALES, TASKS,
                                           SceneRun, plan)
 from tests.helpers import ROOT
 
@@ -37,7 +37,7 @@ def test_scenes_study_estimates_time_left_from_finished_runs(tmp_path):
     Fashion-MNIST ones (a finished pretraining costs its own time)."""
     import json
 
-    from gmae_bench.study import ScenesStudy
+    from gmae_bench.study.scenes import ScenesStudy
     from tests.helpers import DATA
     study = ScenesStudy('ci', str(tmp_path), str(DATA / 'fmnist_scenes'))
     runs = study.plan()

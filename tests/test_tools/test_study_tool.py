@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from gmae_bench.study import SCALES, plan
+from gmae_bench.study.fmnist import SCALES, plan
 from tests.helpers import DATA, ROOT, run_status, run_tool
 
 
@@ -101,6 +101,9 @@ def test_study_ci_end_to_end(tmp_path):
     rows = [line for line in depth.splitlines()
             if line.startswith('| pretrain/gmae_pretrain_fmnist/seed')]
     assert len(rows) == len(SCALES['ci'].main_seeds), depth
+    kept = json.loads((wd / 'pretrain/gmae_pretrain_fmnist/seed0/'
+                       'study_depth.json').read_text())
+    assert kept['images'] == 8 and len(kept['weights']['sha256']) == 64
     assert all(0 <= float(v) <= 1 for v in rows[0].split('|')[2:-1]), depth
     missing = run_status([
         sys.executable, 'tools/study_depth.py', '--scale', 'ci',
@@ -118,8 +121,8 @@ def test_scenes_study_ci_end_to_end(tmp_path):
     exists and is finite, a second call skips all; a checkout that kept
     only the small files retrains a missing pretraining checkpoint before
     its downstream run."""
-    from gmae_bench.study.scenes_plan import SCALES as SCENE_SCALES
-    from gmae_bench.study.scenes_plan import plan as scenes_plan
+    from gmae_bench.study.scenes.plan import SCALES as SCENE_SCALES
+    from gmae_bench.study.scenes.plan import plan as scenes_plan
     wd = tmp_path / 'scenes'
     cmd = [
         sys.executable, 'tools/study.py', '--study', 'scenes', '--scale',
@@ -161,13 +164,28 @@ def test_scenes_study_ci_end_to_end(tmp_path):
     assert index['study'] == 'scenes' and index['data']['set'] == 'tiny'
     det = json.loads((wd / 'det/gmae/seed0/study_eval.json').read_text())
     assert det['split'] == 'test' and det['images'] == 48
+    # provenance: the weights it started from (their hash is the kept
+    # weights'), the config it trained with apart from the test's, and its
+    # predictions, which re-score to the same APs without the checkpoint
+    from gmae_bench.utils.checkpoint import file_sha256
+    assert det['pretrained']['file'] == 'pretrain/gmae/seed0/weights.pth'
+    assert det['pretrained']['sha256'] == file_sha256(
+        wd / 'pretrain/gmae/seed0/weights.pth')
+    run_dir = wd / 'det/gmae/seed0'
+    train_cfg = (run_dir / 'train_config.py').read_text()
+    assert 'max_iters = 2' in train_cfg and 'weights.pth' in train_cfg
+    assert train_cfg != (run_dir / 'test_config.py').read_text()
+    assert set(det['predictions']) == {'bbox', 'segm'}
+    rescored = run_status([sys.executable, 'tools/rescore.py', str(run_dir)])
+    assert rescored.returncode == 0, rescored.stdout + rescored.stderr
+    assert '| bbox_mAP |' in rescored.stdout
     # the results page's marked blocks get the report's tables (a copy of
     # the real page: every block it has names a table the report makes)
     page = tmp_path / 'results_scenes.md'
     page.write_text((ROOT / 'docs/results_scenes.md').read_text())
     again = run_tool(cmd + ['--page', str(page)])
     assert '[study] 0 run(s) done' in again
-    assert 'filled 3 table(s)' in again, again[-3000:]
+    assert 'filled 4 table(s)' in again, again[-3000:]
     tables = (report / 'tables.md').read_text()
     filled = page.read_text()
     for line in tables.splitlines():
@@ -179,5 +197,5 @@ def test_scenes_study_ci_end_to_end(tmp_path):
         ckpt.unlink()
     (wd / 'seg/gmae/seed0/study_eval.json').unlink()
     again = run_tool(cmd, timeout=900)
-    assert 'pretrain/gmae/seed0: checkpoint not here' in again, again[-3000:]
+    assert 'pretrain/gmae/seed0: weights not here' in again, again[-3000:]
     assert '[study] 1 run(s) done' in again

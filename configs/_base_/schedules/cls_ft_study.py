@@ -4,7 +4,8 @@
 # 12), lr 1e-3 at batch 256 (the recipe's 5e-4 is for 100 epochs), layer
 # decay 0.75 (0.65 is FB's value for 12 blocks; the study's ViT has 4). Not
 # inherited: that one wraps the optimizer for AMP, which mmengine refuses
-# on a CPU. Training from scratch uses the same schedule.
+# on a CPU. "supervised from scratch" (a random init) uses this schedule
+# too; "own recipe" is cls_scratch_study.py.
 max_epochs = 2
 warmup_epochs = 1
 base_lr = 1e-3
