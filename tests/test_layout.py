@@ -58,16 +58,19 @@ def test_imports_run_down_the_layers():
         if len(rel.parts) == 1 and rel.stem == '__init__':
             continue
         own = _layer(rel.parts[0].removesuffix('.py'))
+        package = list(rel.parts[:-1])  # the module's own package
         for module, level in _imports(path):
             if level == 0 and module.startswith('gmae_bench.'):
                 target = module.split('.')[1]
-            elif level >= 2 or (level == 1 and len(rel.parts) == 1):
-                parts = module.split('.') if module else []
-                if not parts:
-                    continue
+            elif level >= 1:
+                # resolve the relative import against the module's package
+                base = package[:len(package) - (level - 1)]
+                parts = base + (module.split('.') if module else [])
+                if not parts or (base and base[0] == rel.parts[0]):
+                    continue  # within the same top-level package
                 target = parts[0]
             else:
-                continue  # within the same package
+                continue
             if target in ('__init__', ''):
                 continue
             assert _layer(target) <= own, f'{rel} imports {module}'

@@ -70,10 +70,19 @@ def test_study_ci_end_to_end(tmp_path):
         ('MAE (norm_pix)', '2'), ('MAE (norm_pix)', '4'), ('GMAE', '2'),
         ('GMAE', '4')]
     assert all(math.isfinite(float(r['linear top-1'])) for r in curve)
-    for row in _cells(report / 'ablation.csv'):
-        for k in ('linear top-1', 'k-NN top-1', 'recon MSE',
-                  'edge ODS, depth layers'):
+    ablation = _cells(report / 'ablation.csv')
+    for row in ablation:
+        raw = row['setting'] == 'raw pixels (784, no encoder)'
+        for k in ('linear top-1', 'k-NN top-1') if raw else (
+                'linear top-1', 'k-NN top-1', 'recon MSE',
+                'edge ODS, depth layers'):
             assert math.isfinite(float(row[k])), (row['setting'], k)
+    assert ablation[-1]['setting'] == 'raw pixels (784, no encoder)'
+    # every difference of the main rows under the statistics rule
+    diffs = _cells(report / 'differences.csv')
+    assert {r['verdict'] for r in diffs} <= {'one run each', 'resolved',
+                                             'unresolved'}
+    assert any(r['difference'] == 'GMAE - MAE' for r in diffs)
     zs = _cells(report / 'zero_shot.csv')
     assert len(zs) == 8 and all(math.isfinite(float(r['fg_iou'])) for r in zs)
     index = json.loads((wd / 'study.json').read_text())
