@@ -12,7 +12,8 @@ source "$(dirname "$0")/venv.sh"  # ROOT, VENV, VPY
 cd "$ROOT"
 scripts/setup_env.sh
 export MPLBACKEND=Agg
-"$VPY" tools/study.py --scale demo --jobs 2 --work-dir work_dirs/demo "$@"
-echo "[demo] the pictures are the files written above: samples.png (inputs," \
-     "masked inputs, reconstructions, GMAE's nearest-K depth layers) and" \
-     "main_bars.png, beside tables.md (default folder work_dirs/demo/report)"
+# --brief: after the runs, the main table, where the other tables are and
+# the pictures (samples.png: inputs, masked inputs, reconstructions, GMAE's
+# nearest-K depth layers)
+"$VPY" tools/study.py --scale demo --jobs 2 --work-dir work_dirs/demo \
+  --brief "$@"

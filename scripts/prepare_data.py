@@ -98,7 +98,10 @@ def fashion_mnist(out: Path, cache: Path) -> None:
         debs = sorted(cache.glob('dataset-fashion-mnist_*.deb'))
         if not debs:
             log(f'apt-get download {FASHION_DEB}')
-            cmd = ['apt-get', 'download', FASHION_DEB]
+            # as root apt drops to its sandbox user, which cannot write the
+            # cache folder, and says so in a 'W:' line that needs no action
+            cmd = ['apt-get', '-qq', '-o', 'APT::Sandbox::User=root',
+                   'download', FASHION_DEB]
             if subprocess.run(cmd, cwd=cache).returncode != 0:
                 subprocess.run(['apt-get', 'update', '-qq'], check=True)
                 subprocess.run(cmd, cwd=cache, check=True)

@@ -229,6 +229,15 @@ def plot_ablation(runs: List[Run], key: str, path: str) -> bool:
     return True
 
 
+def brief_tables(tables_md: str, path: str) -> str:
+    """--brief: the report's title and notes before its first table, its
+    main table, and where the other tables are."""
+    head, _, rest = tables_md.partition('\n## ')
+    main, _, _ = rest.partition('\n## ')
+    return (f'{head.rstrip()}\n\n## {main.rstrip()}\n\n'
+            f'The other tables: {path}\n')
+
+
 def fill_report_page(page: str, tables_md: str) -> None:
     """--page: the page's report blocks from the study's tables."""
     from gmae_bench.study import fill_page
@@ -244,6 +253,11 @@ def main(argv=None) -> List[Dict]:
     p.add_argument('work_dirs', nargs='+')
     p.add_argument('--out', default='work_dirs/compare')
     p.add_argument('--no-plots', action='store_true')
+    p.add_argument(
+        '--brief',
+        action='store_true',
+        help='study work dir: print only the main table, where the other '
+        'tables are and the pictures written (scripts/demo.sh)')
     p.add_argument(
         '--page',
         default=None,
@@ -269,11 +283,15 @@ def main(argv=None) -> List[Dict]:
                 if path.endswith('tables.md'):
                     with open(path) as f:
                         tables_md = f.read()
-                    print(tables_md)
+                    print(brief_tables(tables_md, path)
+                          if args.brief else tables_md)
                     if args.page:
                         fill_report_page(args.page, tables_md)
             for path in written:
-                print(f'wrote {path}')
+                if not args.brief:
+                    print(f'wrote {path}')
+                elif path.endswith('.png'):
+                    print(f'picture: {path}')
         if len(studies) == len(args.work_dirs):
             return []
         args.work_dirs = [d for d in args.work_dirs if d not in studies]

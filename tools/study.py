@@ -73,6 +73,9 @@ def main(argv=None) -> None:
         action='store_true',
         help='(internal) one worker of --jobs N')
     p.add_argument('--no-report', action='store_true')
+    p.add_argument('--brief', action='store_true',
+                   help='print only the main table, where the other '
+                   'tables are and the pictures (scripts/demo.sh)')
     p.add_argument(
         '--keep',
         action='store_true',
@@ -128,6 +131,7 @@ def main(argv=None) -> None:
             source = study.kept_dir()
             out = args.out or osp.dirname(source)
         page = ['--page', args.page] if args.page else []
+        page += ['--brief'] if args.brief else []
         raise SystemExit(
             subprocess.call(
                 [sys.executable, compare, source, '--out', out] + page))

@@ -5,6 +5,13 @@
 # patches, three distinct settings (16 patches would make 0.70 = 0.75).
 model = dict(
     type='gmae_bench.MaskedAutoencoder',
+    # the model's default, written out so that a scale can set one grey
+    # mean / std for all three channels (the demo does)
+    data_preprocessor=dict(
+        type='ImgDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
     backbone=dict(
         type='gmae_bench.ViT',
         arch=dict(embed_dims=128, depth=4, num_heads=4),

@@ -165,7 +165,7 @@ def plot_samples(results: List[dict], path: str) -> bool:
     nearest-K renders; columns: test images."""
     from ...visualization import pyplot
     rows = []
-    for label, _, name in MAIN_ROWS[:3]:
+    for label, _, name in [r for r in MAIN_ROWS if r[1] == 'pretrain']:
         sel = [
             r for r in results
             if r['kind'] == 'pretrain' and r['name'] == name and r['seed'] == 0

@@ -182,7 +182,8 @@ class FmnistStudy(Study):
             d['test_y'],
             val_images=self.scale.val_images,
             epochs=self.scale.probe_epochs,
-            seed=run.seed)
+            seed=run.seed,
+            fractions=self.scale.probe_fractions)
         out.update(
             linear=probes['all']['linear'],
             knn=probes['all']['knn'],
@@ -286,7 +287,9 @@ class FmnistStudy(Study):
                 d['test_y'],
                 val_images=self.scale.val_images,
                 epochs=self.scale.probe_epochs,
-                seed=s) for s in self.scale.main_seeds
+                seed=s,
+                fractions=self.scale.probe_fractions)
+            for s in self.scale.main_seeds
         ]
         return dict(
             linear=[r['all']['linear'] for r in runs],

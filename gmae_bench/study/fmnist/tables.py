@@ -101,9 +101,10 @@ LABELS_NOTE = (
     '0.3) for twice the epochs.')
 DEMO_NOTE = (
     '\nA demo-length run (MAE and GMAE, 2 epochs on 20,000 Fashion-MNIST '
-    'training images; probes scored on 2,000 test images): it shows the '
-    'pipeline and the comparison, not a result. The study: docs/results.md.'
-    '\n')
+    'training images, GMAE rendering on black as the items lie, the three '
+    'grey channels normalised alike; probes scored on 2,000 test images): '
+    'it shows the pipeline and the comparison, not a result. The study: '
+    'docs/results.md.\n')
 
 
 def main_rows(results: List[dict],
