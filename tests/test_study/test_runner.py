@@ -269,10 +269,15 @@ def test_progress_counts_runs_and_estimates_time_left(tmp_path):
 
 def test_demo_scale_compares_mae_and_gmae_only():
     runs = plan(SCALES['demo'])
-    assert [(r.kind, r.method) for r in runs] == [('pretrain', 'mae'),
-                                                  ('pretrain', 'gmae'),
-                                                  ('random', 'random')]
-    assert SCALES['demo'].train_images == 20000
+    assert [(r.kind, r.name) for r in runs] == [
+        ('pretrain', 'mae_pretrain_fmnist'),
+        ('pretrain', 'gmae_pretrain_fmnist_black')]  # GMAE on black
+    demo = SCALES['demo']
+    assert demo.train_images == 20000 and demo.probe_fractions == ()
+    # one grey mean / std for the three channels, which hold one grey
+    opts = demo.pretrain_options
+    assert len(set(opts['model.data_preprocessor.mean'])) == 1
+    assert len(set(opts['model.data_preprocessor.std'])) == 1
 
 
 def test_demo_report_is_labelled(tmp_path):
@@ -291,6 +296,35 @@ def test_demo_report_is_labelled(tmp_path):
     assert 'demo-length run' in md and 'not a result' in md
     assert '| MAE (norm_pix) | 70.00 (n=1)' in md and 'MAE-pixel' not in md
     assert '## ablation' not in md
+    # the demo's console: the main table, where the rest is, the pictures
+    import sys
+
+    from tests.helpers import run_tool
+    out = run_tool([sys.executable, 'tools/compare.py', str(tmp_path),
+                    '--out', str(tmp_path / 'brief'), '--brief'])
+    assert '| MAE (norm_pix) | 70.00 (n=1)' in out and 'demo-length' in out
+    assert 'The other tables: ' in out and '## differences' not in out
+    assert 'picture: ' in out and 'wrote ' not in out
+
+
+def test_demo_normalises_the_grey_channels_alike():
+    """ImageNet's per-channel mean / std turn one grey into three different
+    values, which MAE's norm_pix target then carries as a colour pattern;
+    the demo's models map a grey image to equal channels."""
+    import torch
+
+    from gmae_bench.apis import init_model
+    opts = dict(SCALES['demo'].pretrain_options)
+    grey = torch.rand(1, 1, 28, 28).expand(1, 3, 28, 28)
+    for config in ('configs/study/mae_pretrain_fmnist.py',
+                   'configs/study/gmae_pretrain_fmnist_black.py'):
+        model = init_model(config, None, cfg_options=opts)
+        x = model.pixels_to_inputs(grey)
+        torch.testing.assert_close(x[:, 0], x[:, 2])
+        torch.testing.assert_close(model.to_pixels(x), grey)
+    default = init_model('configs/study/mae_pretrain_fmnist.py', None)
+    x = default.pixels_to_inputs(grey)  # the kept runs' ImageNet values
+    assert not torch.allclose(x[:, 0], x[:, 2])
 
 
 def test_test_set_is_described_by_the_files_read():

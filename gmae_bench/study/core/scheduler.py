@@ -130,11 +130,12 @@ def work(study,
                 waiting = True
                 continue
             try:
-                if study.step(run):
-                    done.append(run)
-                    study.log(f'[study] {progress(study, workers)}')
+                stepped = study.step(run)
             finally:
                 lock.release()
+            if stepped:  # after the release: the line lists others' locks
+                done.append(run)
+                study.log(f'[study] {progress(study, workers)}')
             progressed = True
             break
         if not progressed:
