@@ -40,7 +40,8 @@ class MaskedAutoencoder(BaseModel):
                  decoder: dict,
                  head: dict,
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 paired_rng: bool = False) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(
                 type='ImgDataPreprocessor',
@@ -71,6 +72,17 @@ class MaskedAutoencoder(BaseModel):
                 f'{num_patches} patches visible: pretraining needs at least '
                 'one visible and one masked patch (0 < mask_ratio < 1, '
                 f'1/{num_patches} <= 1 - mask_ratio)')
+        # paired_rng: the encoder's initialisation and the training masks
+        # come from the run's seed alone, not from the global generator
+        # after the decoder and head have drawn from it (which differs
+        # between MAE and GMAE), so one seed pairs MAE, MAE-pixel and GMAE.
+        # Off by default: runs trained without it retrain as they did.
+        self.paired_rng = paired_rng
+        if paired_rng:
+            self.rng_seed = torch.initial_seed()  # the run's seed
+            # training steps so far: each step's masks are drawn from
+            # (seed, rank, step), and a resumed run continues the stream
+            self.register_buffer('mask_step', torch.zeros((), dtype=torch.long))
         if self.head.patch_size != self.backbone.patch_size:
             raise ValueError(
                 f'head.patch_size={self.head.patch_size} differs from '
@@ -84,6 +96,10 @@ class MaskedAutoencoder(BaseModel):
         if pretrained:
             self.init_cfg = None  # not mmengine's non-strict loader
         super().init_weights()
+        if self.paired_rng:  # the encoder again, from the run's seed alone
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(self.rng_seed)
+                self.backbone.init_weights()
         if pretrained:
             self.init_cfg = cfg
             from ..utils.checkpoint import load_pretrained_model
@@ -115,8 +131,24 @@ class MaskedAutoencoder(BaseModel):
             mask [B, L] (1 = masked) and ids_restore [B, L].
         """
         latent, mask, ids_restore = self.backbone.forward_masked(
-            inputs, mask_ratio)
+            inputs, mask_ratio, self._mask_generator(inputs, mask_ratio))
         return self.decoder(latent, ids_restore), mask, ids_restore
+
+    def _mask_generator(self, inputs: Tensor,
+                        mask_ratio: Optional[float]
+                        ) -> Optional[torch.Generator]:
+        """With ``paired_rng``, a training step's mask noise source,
+        seeded from (run seed, rank, step); None otherwise (the global
+        generator, as evaluation seeds it)."""
+        if not (self.paired_rng and self.training and mask_ratio is None):
+            return None
+        from mmengine.dist import get_rank
+        g = torch.Generator(device=inputs.device)
+        step = int(self.mask_step)
+        g.manual_seed((self.rng_seed * 1_000_003 + get_rank()) * 1_000_003 +
+                      step)
+        self.mask_step += 1
+        return g
 
     @property
     def is_gaussian(self) -> bool:

@@ -29,18 +29,23 @@ ARCHS: Dict[str, Tuple[int, int, int]] = {  # embed_dims, depth, num_heads
 OUT_TYPES = ('featmap', 'cls_token', 'avg_featmap', 'raw')
 
 
-def random_masking(x: Tensor,
-                   mask_ratio: float) -> Tuple[Tensor, Tensor, Tensor]:
+def random_masking(
+        x: Tensor,
+        mask_ratio: float,
+        generator: Optional[torch.Generator] = None
+) -> Tuple[Tensor, Tensor, Tensor]:
     """Per-sample random masking by argsort of uniform noise (FB-MAE).
 
     Args:
         x: Patch tokens. [B, L, D]
+        generator: Draw the noise from it (on ``x``'s device) instead of
+            the global generator.
     Returns:
         kept tokens [B, n, D], mask (1 = masked) [B, L], ids_restore [B, L].
     """
     B, L, D = x.shape
     n_keep = int(L * (1 - mask_ratio))
-    noise = torch.rand(B, L, device=x.device)
+    noise = torch.rand(B, L, device=x.device, generator=generator)
     ids_shuffle = torch.argsort(noise, dim=1)  # ascending: first n kept
     ids_restore = torch.argsort(ids_shuffle, dim=1)
     ids_keep = ids_shuffle[:, :n_keep]
@@ -257,14 +262,16 @@ class ViT(BaseModule):
         return x + pos[:, 1:], cls.expand(x.shape[0], -1, -1)
 
     def forward_masked(
-            self,
-            imgs: Tensor,
-            mask_ratio: Optional[float] = None
+        self,
+        imgs: Tensor,
+        mask_ratio: Optional[float] = None,
+        generator: Optional[torch.Generator] = None
     ) -> Tuple[Tensor, Tensor, Tensor]:
         """Pretraining encoder: keep a random subset of patches.
 
         Args:
             imgs: Normalised images. [B, 3, H, W]
+            generator: The masks' noise source (default: global).
         Returns:
             latent [B, 1+n, D] (cls first, after ``norm``), mask [B, L]
             (1 = masked) and ids_restore [B, L].
@@ -275,7 +282,7 @@ class ViT(BaseModule):
                              'use_rel_pos=False)')
         ratio = self.mask_ratio if mask_ratio is None else mask_ratio
         x, cls = self._patchify_with_pos(imgs)
-        x, mask, ids_restore = random_masking(x, ratio)  # [B, n, D]
+        x, mask, ids_restore = random_masking(x, ratio, generator)
         x = torch.cat([cls, x], dim=1)
         for blk in self.blocks:
             x = blk(x)

@@ -121,3 +121,45 @@ def test_scenes_downstream_runs_of_one_seed_share_heads_and_data(tmp_path):
     assert all(torch.equal(ha[k], hb[k]) for k in ha)
     assert not torch.equal(ma.backbone.blocks[0].attn.qkv.weight,
                            mb.backbone.blocks[0].attn.qkv.weight)
+
+
+def test_paired_rng_pairs_gmae_with_mae(tmp_path):
+    """model.paired_rng=True: the encoder's initialisation and the training
+    masks come from the run's seed alone, so MAE, MAE-pixel and GMAE of one
+    seed share them (and the data order); the masks of a resumed run
+    continue the stream (they follow the saved step count)."""
+    data = {'data_root': str(DATA / 'fmnist_scenes' / 'tiny') + '/',
+            'randomness.seed': 3, 'model.paired_rng': True}
+    s = {n: _start(p, dict(data), tmp_path / n) for n, p in SCENES.items()}
+    for n in ('mae-pixel', 'gmae'):
+        assert _same_encoder(s['mae'][0], s[n][0]), n
+        assert s['mae'][1] == s[n][1], n
+    x = torch.randn(4, 3, 64, 64)
+    masks = {}
+    for n, (_, _, _, model) in s.items():
+        model.train()
+        m1 = model.encode_decode(x)[1]
+        m2 = model.encode_decode(x)[1]
+        assert not torch.equal(m1, m2)  # a new draw every step
+        masks[n] = (m1, m2, int(model.mask_step))
+    assert all(torch.equal(masks['mae'][i], masks[n][i])
+               for n in SCENES for i in (0, 1))
+    # a resumed run: the step count comes back with the weights
+    model = s['gmae'][3]
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    third = model.encode_decode(x)[1]
+    model.load_state_dict(state)
+    assert torch.equal(model.encode_decode(x)[1], third)
+    # evaluation masks stay the caller's (seeded globally)
+    model.eval()
+    torch.manual_seed(0)
+    a = model.encode_decode(x, 0.75)[1]
+    torch.manual_seed(0)
+    assert torch.equal(a, model.encode_decode(x, 0.75)[1])
+
+
+def test_paired_rng_is_off_by_default_so_kept_runs_retrain_alike():
+    from gmae_bench.runtime import load_config
+    for path in list(CONFIGS.values()) + list(SCENES.values()):
+        cfg = load_config(path, {})
+        assert not cfg.model.get('paired_rng', False), path
