@@ -56,13 +56,18 @@ def fg_ari(pred: np.ndarray, instances: np.ndarray) -> float:
 
 
 def occlusion_accuracy(depth: np.ndarray, instances: np.ndarray,
-                       pairs: Sequence[Tuple[int, int]]) -> List[float]:
+                       pairs: Sequence[Tuple[int, int]],
+                       skip_nan: bool = False) -> List[float]:
     """Per pair (front id, back id in ``instances``): 1 if the mean
     predicted depth over the front item's visible pixels is smaller
-    (nearer) than over the back item's, 0.5 on a tie, else 0. [H, W]"""
+    (nearer) than over the back item's, 0.5 on a tie, else 0. [H, W]
+    ``skip_nan``: pixels with a NaN depth have none (a pair is scored only
+    when both items keep some)."""
     out = []
     for front, back in pairs:
         f, b = depth[instances == front], depth[instances == back]
+        if skip_nan:
+            f, b = f[~np.isnan(f)], b[~np.isnan(b)]
         if f.size == 0 or b.size == 0:
             continue
         df, db = float(f.mean()), float(b.mean())

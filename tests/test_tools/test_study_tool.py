@@ -160,10 +160,13 @@ def test_scenes_study_ci_end_to_end(tmp_path):
             assert row[f'{col} n'] == '1'
     zs = {r['readout']: r for r in _cells(report / 'scenes_zero_shot.csv')}
     for readout, cols in {
-            'GMAE depth layers': ('FG-ARI', 'occlusion order'),
+            'GMAE depth layers': ('FG-ARI', 'occlusion order',
+                                  'item pixels changed', 'edge ODS',
+                                  'edge AP'),
             'GMAE coverage (opacity > 0.5)': ('fg IoU', ),
-            'MAE reconstruction': ('FG-ARI', 'fg IoU'),
-            'image itself (model-free)': ('FG-ARI', 'fg IoU'),
+            'MAE reconstruction': ('FG-ARI', 'fg IoU', 'edge ODS'),
+            'image itself (model-free; Sobel for edges)': ('FG-ARI', 'fg IoU',
+                                                           'edge ODS'),
             'larger visible area in front (model-free)':
             ('occlusion order', ),
     }.items():
@@ -190,6 +193,16 @@ def test_scenes_study_ci_end_to_end(tmp_path):
     assert '| bbox_mAP |' in rescored.stdout
     # the results page's marked blocks get the report's tables (a copy of
     # the real page: every block it has names a table the report makes)
+    # frozen dense probes of every encoder, kept in the work dir
+    probe = run_tool([
+        sys.executable, 'tools/dense_probe.py', '--scale', 'ci',
+        '--work-dir', str(wd), '--data', str(DATA / 'fmnist_scenes'),
+        '--train', '48', '--val', '16', '--epochs', '2'
+    ])
+    dense = json.loads((wd / 'dense_probe.json').read_text())
+    assert {e['encoder'] for e in dense['entries']} == {
+        'mae', 'mae-pixel', 'gmae', 'random'}, probe
+    assert all(0 <= e['mIoU'] <= 100 for e in dense['entries'])
     page = tmp_path / 'results_scenes.md'
     page.write_text((ROOT / 'docs/results_scenes.md').read_text())
     again = run_tool(cmd + ['--page', str(page)])

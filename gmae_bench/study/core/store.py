@@ -37,7 +37,8 @@ TEST_CONFIG = 'test_config.py'
 # logs or feature caches)
 SMALL_FILES = ('study.json', RESULT, TIMES, RETRAIN, WEIGHTS,
                WEIGHTS + '.sha256', SAMPLES_FILE, 'test_metrics.json',
-               TRAIN_CONFIG, TEST_CONFIG, 'scalars.json', 'study_depth.json')
+               TRAIN_CONFIG, TEST_CONFIG, 'scalars.json', 'study_depth.json',
+               'dense_probe.json')
 SMALL_SUFFIXES = ('.json.gz', )  # predictions.bbox.json.gz, ...
 
 

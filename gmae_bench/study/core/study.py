@@ -203,9 +203,10 @@ class Study:
                             self.final_checkpoint(run), opts, required,
                             extra_args)
 
-    def model(self, run):
+    def model(self, run, pretrained: bool = True):
         """The run's MaskedAutoencoder from its pretraining config (random
-        init for a run that trains nothing), where the training ran."""
+        init for a run that trains nothing, or with ``pretrained=False``:
+        seeded by the run's seed), where the training ran."""
         import torch
         from mmengine.logging import MMLogger
 
@@ -214,7 +215,8 @@ class Study:
         opts = dict(self.scale.pretrain_options)
         opts.pop('train_dataloader.batch_size', None)
         torch.manual_seed(run.seed)
-        ckpt = self.pretrained_weights(run) if self.trains(run) else None
+        ckpt = self.pretrained_weights(run) if (
+            pretrained and self.trains(run)) else None
         device = 'cuda' if torch.cuda.is_available() else 'cpu'
         return init_model(
             run.config(), ckpt, device=device, cfg_options=opts or None)

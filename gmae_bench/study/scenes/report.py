@@ -17,6 +17,7 @@ import numpy as np
 from ...datasets.idx import FASHION_MNIST_CLASSES
 from ...engine.atomic_io import write_figure_atomic, write_text_atomic
 from ..core.stats import RULE
+from ..core.store import read_json_file
 from ..core.tables import (COST_DIGITS, cost_rows, difference_row, markdown,
                            read_results, stat, write_csv)
 from .plan import ENCODERS, LABELS
@@ -43,18 +44,29 @@ ZERO_SHOT_ROWS = [
     ('GMAE-white depth layers (ablation)', 'gmae-white', 'layers'),
     ('GMAE-white coverage (ablation)', 'gmae-white', 'coverage'),
     ('GMAE-white reconstruction (ablation)', 'gmae-white', 'recon'),
-    ('image itself (model-free)', None, 'image'),
+    ('image itself (model-free; Sobel for edges)', None, 'image'),
     ('larger visible area in front (model-free)', None, 'area'),
     ('chance', None, 'chance'),
 ]
-# readout -> the zero_shot keys of its FG-ARI, fg IoU and order columns
+ZERO_SHOT_COLUMNS = ('FG-ARI', 'fg IoU', 'occlusion order',
+                     'order, changed pixels', 'item pixels changed',
+                     'edge ODS', 'edge OIS', 'edge AP')
+# readout -> the zero_shot keys of its columns (None: not this readout's)
 READOUT_KEYS = {
-    'layers': ('fg_ari/layers', None, 'order/layers'),
-    'coverage': (None, 'fg_iou/coverage', None),
-    'recon': ('fg_ari/recon_components', 'fg_iou/recon_threshold', None),
-    'image': ('fg_ari/image_components', 'fg_iou/image_threshold', None),
-    'area': (None, None, 'order/larger_area_front'),
-    'chance': (None, None, 'order/chance'),
+    'layers': ('fg_ari/layers', None, 'order/layers', 'order/layers_changed',
+               'coverage/layers_changed', 'edges_ODS/layers',
+               'edges_OIS/layers', 'edges_AP/layers'),
+    'coverage': (None, 'fg_iou/coverage', None, None, None, None, None,
+                 None),
+    'recon': ('fg_ari/recon_components', 'fg_iou/recon_threshold', None,
+              None, None, 'edges_ODS/recon_sobel', 'edges_OIS/recon_sobel',
+              'edges_AP/recon_sobel'),
+    'image': ('fg_ari/image_components', 'fg_iou/image_threshold', None,
+              None, None, 'edges_ODS/image_sobel', 'edges_OIS/image_sobel',
+              'edges_AP/image_sobel'),
+    'area': (None, None, 'order/larger_area_front', None, None, None, None,
+             None),
+    'chance': (None, None, 'order/chance', None, None, None, None, None),
 }
 
 
@@ -66,6 +78,9 @@ DIFFERENCES = [('gmae', 'mae'), ('gmae', 'random'), ('mae', 'random'),
                ('mae-pixel', 'random'), ('mae', 'mae-pixel')]
 DIFF_METRICS = [('box AP', 'det', 'bbox_mAP'), ('mask AP', 'det', 'segm_mAP'),
                 ('mIoU', 'seg', 'mIoU')]
+DENSE_FILE = 'dense_probe.json'  # tools/dense_probe.py, in the work dir
+DENSE_PAIRS = [('gmae', 'mae'), ('gmae', 'random'), ('mae', 'random'),
+               ('mae-pixel', 'random'), ('mae', 'mae-pixel')]
 DIFF_NOTE = (f'Statistics rule: {RULE}. AP as mmdet rounds it (0.1 points); '
              'paired: MAE and MAE-pixel only (their pretrainings share the '
              'seed\'s initialisation, data order and masks).')
@@ -73,6 +88,36 @@ DIFF_NOTE = (f'Statistics rule: {RULE}. AP as mmdet rounds it (0.1 points); '
 
 def _runs(results, kind, name):
     return [r for r in results if r['kind'] == kind and r['name'] == name]
+
+
+def dense_rows(dense: dict) -> List[dict]:
+    """The frozen dense probe's mIoU per encoder (mean over seeds) and its
+    differences under the statistics rule."""
+    entries = dense.get('entries', [])
+    rows = []
+    for name in ROW_ORDER:
+        sel = [e for e in entries if e['encoder'] == name]
+        if sel:
+            rows.append({
+                'encoder': LABELS[name],
+                'linear per-pixel probe, mIoU': stat([e['mIoU'] for e in sel]),
+                'seeds': ', '.join(str(e['seed']) for e in sel),
+                'lr chosen': ', '.join(f'{e["lr"]:g}' for e in sel),
+            })
+    for a, b in DENSE_PAIRS:
+        row = difference_row(
+            f'{LABELS[a]} - {LABELS[b]}', 'dense probe mIoU',
+            {e['seed']: e['mIoU'] for e in entries if e['encoder'] == a},
+            {e['seed']: e['mIoU'] for e in entries if e['encoder'] == b},
+            (a, b) in PAIRED, 1)
+        if row and rows:
+            rows.append({
+                'encoder': row['difference'],
+                'linear per-pixel probe, mIoU': row['mean [95 % CI]'],
+                'seeds': row['n'],
+                'lr chosen': f'{row["test"]}: {row["verdict"]}',
+            })
+    return rows
 
 
 def difference_rows(results: List[dict]) -> List[dict]:
@@ -120,7 +165,7 @@ def zero_shot_rows(results: List[dict], references: dict) -> List[dict]:
             continue
         keys = READOUT_KEYS[readout]
         row: Dict[str, object] = {'readout': label}
-        for col, key in zip(('FG-ARI', 'fg IoU', 'occlusion order'), keys):
+        for col, key in zip(ZERO_SHOT_COLUMNS, keys):
             row[col] = stat([s.get(key) for s in sources]) if key else None
         if any(isinstance(v, tuple) for v in row.values()):
             rows.append(row)
@@ -245,6 +290,11 @@ def _grid(rows, path: str, detections: bool = False) -> bool:
     return True
 
 
+def _dense(work_dir: str) -> dict:
+    path = osp.join(work_dir, DENSE_FILE)
+    return read_json_file(path) if osp.isfile(path) else {}
+
+
 # ----------------------------------------------------------------------
 def write_report(work_dir: str, out: str) -> List[str]:
     """All tables and figures of a scenes-study work dir; returns paths."""
@@ -261,6 +311,8 @@ def write_report(work_dir: str, out: str) -> List[str]:
         ('tasks', task_rows(results),
          dict({c: d for c, _, _, d in TASK_COLUMNS}, **{'recon MSE': 4})),
         ('differences', difference_rows(results), {}),
+        ('dense_probe', dense_rows(_dense(work_dir)),
+         {'linear per-pixel probe, mIoU': 1}),
         ('zero_shot', zero_shot_rows(results, index.get('references', {})),
          {}),
         ('costs',
