@@ -122,4 +122,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
     ])
 warmup_epochs = 3
-work_dir = 'work_dirs/study_scenes/pretrain/gmae-white/seed0'
+work_dir = '/tmp/wd_sc/pretrain/gmae-white/seed0'

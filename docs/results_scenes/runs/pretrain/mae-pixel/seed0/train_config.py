@@ -114,4 +114,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
     ])
 warmup_epochs = 3
-work_dir = 'work_dirs/study_scenes/pretrain/mae-pixel/seed0'
+work_dir = '/tmp/wd_sc/pretrain/mae-pixel/seed0'
