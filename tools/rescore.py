@@ -3,7 +3,7 @@ checkpoint: pycocotools' COCOeval on ``predictions.{bbox,segm}.json.gz``
 against the test annotations its ``test_config.py`` names, beside the APs
 its ``study_eval.json`` holds.
 
-    python tools/rescore.py docs/results_scenes/runs/det/gmae/seed0
+    python tools/rescore.py work_dirs/study_scenes/det/gmae/seed0
     python tools/rescore.py RUN_DIR --ann data/fmnist_scenes/cpu/annotations/test.json
 
 Exits 1 when a re-scored AP differs from the kept one.
